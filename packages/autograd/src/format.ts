@@ -1,0 +1,59 @@
+// Text form of a tensor's values, NumPy/PyTorch style, with elision for large tensors.
+
+import type { NDArray } from "./ndarray.js";
+
+const EDGE = 3;
+const THRESHOLD = 1000;
+
+/** @internal */
+export function formatTensor(x: NDArray, requiresGrad: boolean): string {
+  const { data, shape, dtype } = x;
+  const elide = data.length > THRESHOLD;
+  const isInt = dtype === "int32";
+  const all = Array.from(data as ArrayLike<number>);
+  const integral = all.every((v) => Number.isInteger(v) || !Number.isFinite(v));
+  const maxAbs = all.reduce((m, v) => (Number.isFinite(v) ? Math.max(m, Math.abs(v)) : m), 0);
+  const sci = !isInt && !integral && (maxAbs >= 1e8 || (maxAbs > 0 && maxAbs < 1e-4));
+  const fmt = (v: number): string => {
+    if (Number.isNaN(v)) return "nan";
+    if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+    if (isInt) return String(v);
+    if (integral) return `${v}.`;
+    return sci ? v.toExponential(4) : v.toFixed(4);
+  };
+  const cells: string[] = [];
+  const strides: number[] = [];
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i] as number;
+  }
+  const width = (() => {
+    let w = 0;
+    for (const v of all) w = Math.max(w, fmt(v).length);
+    return w;
+  })();
+  const render = (axis: number, offset: number, indent: string): string => {
+    if (axis === shape.length) {
+      const c = fmt(data[offset] as number).padStart(width);
+      cells.push(c);
+      return c;
+    }
+    const n = shape[axis] as number;
+    const idx: (number | null)[] = [];
+    if (elide && n > 2 * EDGE) {
+      for (let i = 0; i < EDGE; i++) idx.push(i);
+      idx.push(null);
+      for (let i = n - EDGE; i < n; i++) idx.push(i);
+    } else for (let i = 0; i < n; i++) idx.push(i);
+    const parts = idx.map((i) =>
+      i === null ? "..." : render(axis + 1, offset + i * (strides[axis] as number), `${indent} `),
+    );
+    const last = axis === shape.length - 1;
+    const sep = last ? ", " : `,${"\n".repeat(shape.length - axis - 1)}${indent} `;
+    return `[${parts.join(sep)}]`;
+  };
+  const body = render(0, 0, "       ");
+  const grad = requiresGrad ? ", requiresGrad=true" : "";
+  return `tensor(${body}, shape=[${shape.join(", ")}], dtype=${dtype}${grad})`;
+}

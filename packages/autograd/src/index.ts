@@ -1,0 +1,110 @@
+// The public surface of @tapegrad/autograd: re-exports only.
+
+import "./tensor-methods.js";
+
+export {
+  type Argnums,
+  type CustomVjpContext,
+  customVjp,
+  grad,
+  hessian,
+  jacobian,
+  jvp,
+  type Pullback,
+  stopGradient,
+  type TransformOptions,
+  valueAndGrad,
+  vjp,
+} from "./autodiff.js";
+export {
+  flatten,
+  logSoftmax,
+  logsumexp,
+  mean,
+  oneHot,
+  reciprocal,
+  softmax,
+  square,
+  squeeze,
+  stack,
+  std,
+  transpose,
+  unsqueeze,
+  variance,
+} from "./composites.js";
+export {
+  arange,
+  type CreateOptions,
+  eye,
+  full,
+  linspace,
+  ones,
+  onesLike,
+  type RandomOptions,
+  rand,
+  randint,
+  randn,
+  randperm,
+  scalar,
+  tensor,
+  zeros,
+  zerosLike,
+} from "./creation.js";
+export { type DType, promoteTypes, type TypedArray } from "./dtype.js";
+export { AnomalyError, AutogradError, DTypeError, ShapeError, TapegradError, ValueError } from "./errors.js";
+export { detectAnomaly, enableGrad, noGrad, setDetectAnomaly } from "./grad-mode.js";
+export {
+  assertGradcheck,
+  assertGradgradcheck,
+  type GradcheckEntry,
+  GradcheckError,
+  type GradcheckOptions,
+  type GradcheckReport,
+  gradcheck,
+  gradgradcheck,
+} from "./gradcheck.js";
+export { Graph, type GraphNode, trace, traceGraph } from "./graph.js";
+export {
+  add,
+  div,
+  eq,
+  ge,
+  gt,
+  le,
+  logicalAnd,
+  lt,
+  maximum,
+  minimum,
+  mul,
+  ne,
+  pow,
+  sub,
+  where,
+} from "./ops/binary.js";
+export { cast, type TensorLike } from "./ops/cast.js";
+export { matmul } from "./ops/linalg.js";
+export { broadcastTo, concat, gather, pad, permute, reshape, scatterAdd, slice } from "./ops/movement.js";
+export { argmax, argmin, max, min, type ReduceOptions, sum } from "./ops/reduce.js";
+export {
+  abs,
+  clamp,
+  cos,
+  exp,
+  expm1,
+  leakyRelu,
+  log,
+  log1p,
+  neg,
+  relu,
+  sigmoid,
+  sign,
+  sin,
+  softplus,
+  sqrt,
+  tan,
+  tanh,
+} from "./ops/unary.js";
+export { Generator, getDefaultGenerator, manualSeed } from "./random.js";
+export { broadcastShapes, type Shape } from "./shape.js";
+export { type BackwardOptions, type GradientsOptions, gradients } from "./tape.js";
+export { type NestedArray, Tensor } from "./tensor.js";

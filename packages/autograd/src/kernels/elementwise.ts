@@ -1,0 +1,108 @@
+// Forward math of the elementwise ops: one compiled loop per op, shared by every dtype.
+
+import { allocate, type DType } from "../dtype.js";
+import type { NDArray } from "../ndarray.js";
+import { sizeOf } from "../shape.js";
+import { binaryLoop, type UnaryLoop, unaryLoop } from "./compile.js";
+import { broadcastStrides, broadcastTo } from "./strided.js";
+
+// NOTE: sigmoid and softplus branch on the sign of x so that exp never overflows: both stay exact
+// for |x| in the thousands instead of returning NaN or Infinity.
+const UNARY_EXPR = {
+  neg: "-x",
+  exp: "Math.exp(x)",
+  expm1: "Math.expm1(x)",
+  log: "Math.log(x)",
+  log1p: "Math.log1p(x)",
+  sqrt: "Math.sqrt(x)",
+  abs: "Math.abs(x)",
+  sign: "x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN",
+  sin: "Math.sin(x)",
+  cos: "Math.cos(x)",
+  tan: "Math.tan(x)",
+  tanh: "Math.tanh(x)",
+  sigmoid: "x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))",
+  relu: "x > 0 ? x : 0",
+  softplus: "x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x))",
+  square: "x * x",
+  reciprocal: "1 / x",
+  clamp: "x < p ? p : x > q ? q : x",
+  leakyRelu: "x > 0 ? x : p * x",
+  isfinite: "Number.isFinite(x) ? 1 : 0",
+} as const;
+
+/** Names of the compiled unary loops. @internal */
+export type UnaryKernel = keyof typeof UNARY_EXPR;
+
+const UNARY = Object.fromEntries(Object.entries(UNARY_EXPR).map(([k, e]) => [k, unaryLoop(e)])) as Record<
+  UnaryKernel,
+  UnaryLoop
+>;
+
+/** Applies a unary loop, writing `outDtype` (defaults to the input's). @internal */
+export function unary(kernel: UnaryKernel, x: NDArray, outDtype: DType = x.dtype, p = 0, q = 0): NDArray {
+  const out = allocate(outDtype, x.data.length);
+  UNARY[kernel](x.data, out, p, q);
+  return { data: out, shape: x.shape, dtype: outDtype };
+}
+
+const BINARY_EXPR = {
+  add: "x + y",
+  sub: "x - y",
+  mul: "x * y",
+  div: "x / y",
+  pow: "Math.pow(x, y)",
+  maximum: "x > y || x !== x ? x : y",
+  minimum: "x < y || x !== x ? x : y",
+  eq: "x === y ? 1 : 0",
+  ne: "x !== y ? 1 : 0",
+  gt: "x > y ? 1 : 0",
+  ge: "x >= y ? 1 : 0",
+  lt: "x < y ? 1 : 0",
+  le: "x <= y ? 1 : 0",
+  atan2: "Math.atan2(x, y)",
+} as const;
+
+/** Names of the compiled binary loops. @internal */
+export type BinaryKernel = keyof typeof BINARY_EXPR;
+
+const BINARY = Object.fromEntries(Object.entries(BINARY_EXPR).map(([k, e]) => [k, binaryLoop(e)])) as Record<
+  BinaryKernel,
+  ReturnType<typeof binaryLoop>
+>;
+
+/** Applies a binary loop with broadcasting to `shape` (already validated by the op). @internal */
+export function binary(
+  kernel: BinaryKernel,
+  a: NDArray,
+  b: NDArray,
+  shape: readonly number[],
+  outDtype: DType,
+): NDArray {
+  const out = allocate(outDtype, sizeOf(shape));
+  BINARY[kernel](
+    a.data,
+    b.data,
+    out,
+    shape,
+    broadcastStrides(a.shape, shape),
+    broadcastStrides(b.shape, shape),
+  );
+  return { data: out, shape, dtype: outDtype };
+}
+
+/** `cond ? a : b` elementwise, all three broadcast to `shape`. @internal */
+export function where(
+  cond: NDArray,
+  a: NDArray,
+  b: NDArray,
+  shape: readonly number[],
+  dtype: DType,
+): NDArray {
+  const c = broadcastTo(cond, shape).data;
+  const x = broadcastTo(a, shape).data;
+  const y = broadcastTo(b, shape).data;
+  const out = allocate(dtype, c.length);
+  for (let i = 0; i < c.length; i++) out[i] = (c[i] as number) !== 0 ? (x[i] as number) : (y[i] as number);
+  return { data: out, shape, dtype };
+}
