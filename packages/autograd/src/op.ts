@@ -6,6 +6,7 @@ import { AnomalyError, fmtShape } from "./errors.js";
 import { isAnomalyEnabled, isGradEnabled } from "./grad-mode.js";
 import type { NDArray } from "./ndarray.js";
 import { type TapeNode, Tensor } from "./tensor.js";
+import { versionOf } from "./version.js";
 
 /** What a vjp rule receives: the op's inputs and output as tensors, the output's cotangent, the attrs. @internal */
 export interface VjpContext<A> {
@@ -63,12 +64,15 @@ export function apply<A>(op: OpDef<A>, inputs: readonly Tensor[], attrs: A): Ten
     );
   }
   if (!record) return new Tensor(value, null, false);
+  const versions = inputs.map((t) => versionOf(t.nd.data));
+  versions.push(versionOf(value.data));
   const node: TapeNode = {
     op: op as OpDef<unknown>,
     inputs,
     attrs,
     freed: false,
     stack: anomaly ? callerStack() : undefined,
+    versions,
   };
   return new Tensor(value, node, true);
 }

@@ -10,7 +10,8 @@ import { cast } from "./ops/cast.js";
 import { reshape } from "./ops/movement.js";
 import { sum } from "./ops/reduce.js";
 import { shapesEqual } from "./shape.js";
-import { Tensor } from "./tensor.js";
+import { type TapeNode, Tensor } from "./tensor.js";
+import { versionOf } from "./version.js";
 
 /**
  * Options of {@link gradients} and {@link Tensor.backward}.
@@ -100,6 +101,20 @@ function walk(outputs: readonly Tensor[], isTarget: (t: Tensor) => boolean): Wal
   return { order, visited };
 }
 
+/** Refuses to run a vjp whose saved input or output was overwritten in place after it was recorded. */
+function checkVersions(node: TapeNode, out: Tensor): void {
+  const tensors = [...node.inputs, out];
+  tensors.forEach((x, i) => {
+    if (versionOf(x.nd.data) !== node.versions[i]) {
+      const which = i < node.inputs.length ? `input '${node.op.inputs[i] ?? i}'` : "output";
+      throw new AutogradError(
+        `backward: the ${which} ${fmtShape(x.shape)} of '${node.op.name}' was modified in place (assign) after ` +
+          "it was recorded; its gradient would use the new values. Update parameters after backward(), not before",
+      );
+    }
+  });
+}
+
 function hasNonFinite(t: Tensor): boolean {
   if (!isFloat(t.dtype)) return false;
   const d = t.nd.data;
@@ -142,6 +157,7 @@ export function runBackward(
           `backward: '${node.op.name}' is not differentiable; wrap its input in stopGradient() or detach()`,
         );
       }
+      checkVersions(node, t);
       const results = vjp({ inputs: node.inputs, out: t, g, attrs: node.attrs });
       node.inputs.forEach((x, i) => {
         const r = results[i];

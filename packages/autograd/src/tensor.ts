@@ -3,11 +3,13 @@
 
 import type { DType, TypedArray } from "./dtype.js";
 import { isFloat } from "./dtype.js";
-import { AutogradError, DTypeError, fmtShape, ValueError } from "./errors.js";
+import { AutogradError, DTypeError, fmtShape, ShapeError, ValueError } from "./errors.js";
 import { formatTensor } from "./format.js";
+import { broadcastTo } from "./kernels/strided.js";
 import type { NDArray } from "./ndarray.js";
 import type { OpDef } from "./op.js";
-import { type Shape, stridesOf } from "./shape.js";
+import { broadcastShapes, type Shape, shapesEqual, stridesOf } from "./shape.js";
+import { bumpVersion } from "./version.js";
 
 /** What the tape keeps for one recorded op: enough to run its vjp later. @internal */
 export interface TapeNode {
@@ -18,6 +20,8 @@ export interface TapeNode {
   freed: boolean;
   /** Where the op was recorded; kept only in anomaly mode. */
   readonly stack: string | undefined;
+  /** Storage versions of the inputs and the output when recorded (see version.ts). */
+  readonly versions: readonly number[];
 }
 
 let nextId = 1;
@@ -155,6 +159,25 @@ export class Tensor {
     return new Tensor(this.nd, null, false);
   }
 
+  /**
+   * Overwrites this tensor's values in place with `value` (broadcast to this shape and converted to this
+   * dtype), like PyTorch's `copy_` under `no_grad`. For parameter updates in optimizers and for loading
+   * weights; no gradient flows through the write. If the old values were saved for a gradient that has not
+   * been computed yet, that backward pass throws instead of using the new values.
+   * @throws {AutogradError} If this tensor was produced by a recorded op (write to leaves only).
+   * @throws {ShapeError} If `value` does not broadcast to this tensor's shape.
+   */
+  assign(value: Tensor): this {
+    if (this.node !== null) {
+      throw new AutogradError(
+        `assign: cannot write in place into a tensor produced by '${this.node.op.name}'; only leaves can be updated`,
+      );
+    }
+    writeInto(this.nd, value.nd, "assign");
+    bumpVersion(this.nd.data);
+    return this;
+  }
+
   /** Prints like NumPy and PyTorch: values (elided when large), shape and dtype. */
   toString(): string {
     return formatTensor(this.nd, this.requiresGrad);
@@ -173,3 +196,14 @@ export class Tensor {
  * @category Tensors
  */
 export type NestedArray = number | readonly NestedArray[];
+
+/** Copies `src` (broadcast, converted) into `dst`'s storage. */
+function writeInto(dst: NDArray, src: NDArray, op: string): void {
+  if (!shapesEqual(broadcastShapes(src.shape, dst.shape, op), dst.shape)) {
+    throw new ShapeError(
+      `${op}: a value of shape ${fmtShape(src.shape)} does not broadcast to ${fmtShape(dst.shape)}`,
+    );
+  }
+  const values = shapesEqual(src.shape, dst.shape) ? src.data : broadcastTo(src, dst.shape).data;
+  dst.data.set(values);
+}
