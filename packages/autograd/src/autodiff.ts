@@ -28,8 +28,19 @@ import { Tensor } from "./tensor.js";
  */
 export type Argnums = number | readonly number[];
 
-// biome-ignore lint/suspicious/noExplicitAny: transforms accept functions of any tensor arguments.
-type Fn = (...args: any[]) => Tensor;
+/**
+ * A function the transforms accept: tensors (and any other arguments) in, one tensor out.
+ *
+ * @example
+ * ```ts
+ * import { grad, tensor, type TensorFunction } from "@tapegrad/autograd";
+ * const f: TensorFunction = (x) => x.square().sum();
+ * console.log(grad(f)(tensor([3])).item()); // 6
+ * ```
+ * @category Transforms
+ */
+// biome-ignore lint/suspicious/noExplicitAny: transforms accept functions of any arguments.
+export type TensorFunction = (...args: any[]) => Tensor;
 
 /** Whether `t`'s graph reaches a tensor that requires grad other than `own`: an outer transform is tracing. */
 function tracedFromOutside(
@@ -132,7 +143,7 @@ function shapeResult<T>(argnums: Argnums, list: T[]): T | T[] {
  * @example
  * ```ts
  * import { grad, tensor, type TransformOptions } from "@tapegrad/autograd";
- * const opts: TransformOptions = { argnums: 1 };
+ * const opts = { argnums: 1 } satisfies TransformOptions;
  * console.log(grad((a, b) => a.mul(b).sum(), opts)(tensor([2]), tensor([5])).item()); // 2
  * ```
  * @category Transforms
@@ -150,21 +161,25 @@ export interface TransformOptions {
  * @throws {DTypeError} If a differentiated argument is int32.
  * @example
  * ```ts
- * import { grad, tensor } from "@tapegrad/autograd";
- * const f = (x) => x.mul(x).mul(x).sum(); // x³
+ * import { grad, tensor, type Tensor } from "@tapegrad/autograd";
+ * const f = (x: Tensor) => x.mul(x).mul(x).sum(); // x³
  * console.log(grad(f)(tensor([2])).toArray(), grad(grad(f))(tensor([2])).toArray()); // [12] [12]
  * ```
  * @category Transforms
  */
-export function grad<F extends Fn>(
+export function grad<F extends TensorFunction>(
   f: F,
   options: TransformOptions & { argnums: readonly number[] },
 ): (...args: Parameters<F>) => Tensor[];
-export function grad<F extends Fn>(
+export function grad<F extends TensorFunction>(
   f: F,
   options?: TransformOptions & { argnums?: number },
 ): (...args: Parameters<F>) => Tensor;
-export function grad<F extends Fn>(
+export function grad<F extends TensorFunction>(
+  f: F,
+  options?: TransformOptions,
+): (...args: Parameters<F>) => Tensor | Tensor[];
+export function grad<F extends TensorFunction>(
   f: F,
   options: TransformOptions = {},
 ): (...args: Parameters<F>) => Tensor | Tensor[] {
@@ -183,15 +198,19 @@ export function grad<F extends Fn>(
  * ```
  * @category Transforms
  */
-export function valueAndGrad<F extends Fn>(
+export function valueAndGrad<F extends TensorFunction>(
   f: F,
   options: TransformOptions & { argnums: readonly number[] },
 ): (...args: Parameters<F>) => [Tensor, Tensor[]];
-export function valueAndGrad<F extends Fn>(
+export function valueAndGrad<F extends TensorFunction>(
   f: F,
   options?: TransformOptions & { argnums?: number },
 ): (...args: Parameters<F>) => [Tensor, Tensor];
-export function valueAndGrad<F extends Fn>(
+export function valueAndGrad<F extends TensorFunction>(
+  f: F,
+  options?: TransformOptions,
+): (...args: Parameters<F>) => [Tensor, Tensor | Tensor[]];
+export function valueAndGrad<F extends TensorFunction>(
   f: F,
   options: TransformOptions = {},
 ): (...args: Parameters<F>) => [Tensor, Tensor | Tensor[]] {
@@ -236,7 +255,7 @@ export type Pullback = (cotangent: Tensor) => Tensor[];
  * ```
  * @category Transforms
  */
-export function vjp(f: Fn, ...primals: Tensor[]): [Tensor, Pullback] {
+export function vjp(f: TensorFunction, ...primals: Tensor[]): [Tensor, Pullback] {
   const {
     args,
     primals: own,
@@ -278,7 +297,11 @@ function shapesMatch(a: Tensor, b: Tensor): boolean {
  * ```
  * @category Transforms
  */
-export function jvp(f: Fn, primals: readonly Tensor[], tangents: readonly Tensor[]): [Tensor, Tensor] {
+export function jvp(
+  f: TensorFunction,
+  primals: readonly Tensor[],
+  tangents: readonly Tensor[],
+): [Tensor, Tensor] {
   if (primals.length !== tangents.length) {
     throw new ShapeError(`jvp: got ${primals.length} primals but ${tangents.length} tangents`);
   }
@@ -321,15 +344,19 @@ export function jvp(f: Fn, primals: readonly Tensor[], tangents: readonly Tensor
  * ```
  * @category Transforms
  */
-export function jacobian<F extends Fn>(
+export function jacobian<F extends TensorFunction>(
   f: F,
   options: TransformOptions & { argnums: readonly number[] },
 ): (...args: Parameters<F>) => Tensor[];
-export function jacobian<F extends Fn>(
+export function jacobian<F extends TensorFunction>(
   f: F,
   options?: TransformOptions & { argnums?: number },
 ): (...args: Parameters<F>) => Tensor;
-export function jacobian<F extends Fn>(
+export function jacobian<F extends TensorFunction>(
+  f: F,
+  options?: TransformOptions,
+): (...args: Parameters<F>) => Tensor | Tensor[];
+export function jacobian<F extends TensorFunction>(
   f: F,
   options: TransformOptions = {},
 ): (...args: Parameters<F>) => Tensor | Tensor[] {
@@ -368,7 +395,7 @@ export function jacobian<F extends Fn>(
  * ```
  * @category Transforms
  */
-export function hessian<F extends Fn>(
+export function hessian<F extends TensorFunction>(
   f: F,
   options: { argnums?: number } = {},
 ): (...args: Parameters<F>) => Tensor {

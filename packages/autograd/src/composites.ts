@@ -30,6 +30,22 @@ export function mean(x: TensorLike, options: ReduceOptions = {}): Tensor {
 }
 
 /**
+ * Options of {@link variance} and {@link std}: the reduction axes plus the degrees-of-freedom correction.
+ *
+ * @example
+ * ```ts
+ * import { variance, tensor, type VarianceOptions } from "@tapegrad/autograd";
+ * const opts: VarianceOptions = { axis: 0, correction: 0 };
+ * console.log(variance(tensor([1, 3]), opts).item()); // 1
+ * ```
+ * @category Reductions
+ */
+export interface VarianceOptions extends ReduceOptions {
+  /** Subtracted from the count in the denominator: 1 (default) for the unbiased estimate, 0 for the population variance. */
+  correction?: number;
+}
+
+/**
  * Variance over the given axes, `Σ(x - mean)² / (n - correction)`; `correction` defaults to 1 (the
  * unbiased estimator, as PyTorch's `var`; pass 0 for NumPy's and JAX's default). Gradient:
  * `2(x - mean)·g / (n - correction)`.
@@ -41,7 +57,7 @@ export function mean(x: TensorLike, options: ReduceOptions = {}): Tensor {
  * ```
  * @category Reductions
  */
-export function variance(x: TensorLike, options: ReduceOptions & { correction?: number } = {}): Tensor {
+export function variance(x: TensorLike, options: VarianceOptions = {}): Tensor {
   const t = floatOf(x);
   const axes = normalizeAxes("var", options.axis, t.ndim);
   const n = sizeOf(axes.map((a) => t.shape[a] as number));
@@ -62,7 +78,7 @@ export function variance(x: TensorLike, options: ReduceOptions & { correction?: 
  * ```
  * @category Reductions
  */
-export function std(x: TensorLike, options: ReduceOptions & { correction?: number } = {}): Tensor {
+export function std(x: TensorLike, options: VarianceOptions = {}): Tensor {
   return sqrt(variance(x, options));
 }
 

@@ -63,7 +63,7 @@ export class DTypeError extends TapegradError {
  * ```ts
  * import { ValueError, tensor } from "@tapegrad/autograd";
  * try {
- *   tensor([1, Number.NaN], { allowNonFinite: false });
+ *   tensor([1, Number.NaN], { dtype: "int32" }); // int32 holds integers only
  * } catch (e) {
  *   console.log(e instanceof ValueError); // true
  * }

@@ -12,6 +12,7 @@ export {
   jvp,
   type Pullback,
   stopGradient,
+  type TensorFunction,
   type TransformOptions,
   valueAndGrad,
   vjp,
@@ -30,6 +31,7 @@ export {
   std,
   transpose,
   unsqueeze,
+  type VarianceOptions,
   variance,
 } from "./composites.js";
 export {

@@ -11,8 +11,6 @@ import * as U from "./ops/unary.js";
 import { type BackwardOptions, backward } from "./tape.js";
 import { Tensor } from "./tensor.js";
 
-type VarOptions = R.ReduceOptions & { correction?: number };
-
 declare module "./tensor.js" {
   interface Tensor {
     /**
@@ -59,8 +57,8 @@ declare module "./tensor.js" {
     /** {@link mean} */ mean(options?: R.ReduceOptions): Tensor;
     /** {@link max} */ max(options?: R.ReduceOptions): Tensor;
     /** {@link min} */ min(options?: R.ReduceOptions): Tensor;
-    /** {@link variance} */ variance(options?: VarOptions): Tensor;
-    /** {@link std} */ std(options?: VarOptions): Tensor;
+    /** {@link variance} */ variance(options?: C.VarianceOptions): Tensor;
+    /** {@link std} */ std(options?: C.VarianceOptions): Tensor;
     /** {@link logsumexp} */ logsumexp(options?: R.ReduceOptions): Tensor;
     /** {@link argmax} */ argmax(options?: { axis?: number; keepDims?: boolean }): Tensor;
     /** {@link argmin} */ argmin(options?: { axis?: number; keepDims?: boolean }): Tensor;
