@@ -1,0 +1,53 @@
+// The public surface of @tapegrad/nn: re-exports only.
+
+export * as init from "./init.js";
+export {
+  calculateGain,
+  constant,
+  type Initializer,
+  type InitOptions,
+  type KaimingOptions,
+  kaimingNormal,
+  kaimingUniform,
+  lecunNormal,
+  type Nonlinearity,
+  normal,
+  uniform,
+  xavierNormal,
+  xavierUniform,
+} from "./init.js";
+export { LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from "./layers/activations.js";
+export { Dropout } from "./layers/dropout.js";
+export { Flatten } from "./layers/flatten.js";
+export { FullyConnect, Linear, type LinearInit, type LinearOptions } from "./layers/linear.js";
+export { Sequential } from "./layers/sequential.js";
+export {
+  BCELoss,
+  type BCEOptions,
+  BCEWithLogitsLoss,
+  type BCEWithLogitsOptions,
+  bceLoss,
+  bceWithLogitsLoss,
+  CrossEntropyLoss,
+  type CrossEntropyOptions,
+  crossEntropyLoss,
+  type LossOptions,
+  MSELoss,
+  mseLoss,
+  QuadraticLoss,
+  quadraticLoss,
+  type Reduction,
+} from "./losses.js";
+export { accuracy, confusionMatrix } from "./metrics.js";
+export { type LoadStateDictResult, Module, StateDictError } from "./module.js";
+export { Adam, type AdamOptions, AdamW } from "./optim/adam.js";
+export { Optimizer } from "./optim/optimizer.js";
+export { SGD, type SGDOptions } from "./optim/sgd.js";
+export {
+  loadSafetensors,
+  type SafetensorsContents,
+  SafetensorsError,
+  type SaveSafetensorsOptions,
+  saveSafetensors,
+} from "./safetensors.js";
+export { loadSafetensorsFile, saveSafetensorsFile } from "./safetensors-node.js";
