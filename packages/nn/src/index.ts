@@ -1,5 +1,7 @@
 // The public surface of @tapegrad/nn: re-exports only.
 
+export { DataLoader, type DataLoaderOptions, type Dataset, TensorDataset } from "./data.js";
+export { functionalCall } from "./functional.js";
 export * as init from "./init.js";
 export {
   calculateGain,
@@ -41,6 +43,8 @@ export {
 export { accuracy, confusionMatrix } from "./metrics.js";
 export { type LoadStateDictResult, Module, StateDictError } from "./module.js";
 export { Adam, type AdamOptions, AdamW } from "./optim/adam.js";
+export { clipGradNorm } from "./optim/clip-grad.js";
+export { CosineAnnealingLR, ExponentialLR, LRScheduler, StepLR } from "./optim/lr-scheduler.js";
 export { Optimizer } from "./optim/optimizer.js";
 export { SGD, type SGDOptions } from "./optim/sgd.js";
 export {
