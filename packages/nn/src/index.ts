@@ -2,12 +2,12 @@
 
 export { DataLoader, type DataLoaderOptions, type Dataset, TensorDataset } from "./data.js";
 export { functionalCall } from "./functional.js";
-export * as init from "./init.js";
 export {
   calculateGain,
   constant,
   type Initializer,
   type InitOptions,
+  init,
   type KaimingOptions,
   kaimingNormal,
   kaimingUniform,

@@ -321,7 +321,8 @@ function kaimingStd(op: string, target: Shape | Tensor, options: KaimingOptions)
  * import { init } from "@tapegrad/nn";
  * import { Generator } from "@tapegrad/autograd";
  * const w = init.kaimingUniform([8, 4], { a: Math.sqrt(5), generator: new Generator(0) });
- * console.log(w.abs().max().item() <= 0.5); // true: the bound is 1/√4
+ * // With a = √5 the bound is 1/√fanIn = 1/√4.
+ * console.log(w.abs().max().item() <= 0.5); // true
  * ```
  * @category Initialisers
  */
@@ -352,3 +353,34 @@ function shapeOf(target: Shape | Tensor): Shape {
 function gen(options: InitOptions): { generator?: Generator } {
   return options.generator === undefined ? {} : { generator: options.generator };
 }
+
+/**
+ * Every initialiser in one object, like PyTorch's `nn.init`: `init.zeros`, `init.constant`, `init.uniform`,
+ * `init.normal`, `init.lecunNormal`, `init.xavierUniform`, `init.xavierNormal`, `init.kaimingUniform`,
+ * `init.kaimingNormal`, plus `init.fans` and `init.calculateGain`. Each takes a shape (and returns a new
+ * tensor) or a tensor (and fills it in place), and fits {@link Initializer}. (`zeros` lives only here, so it
+ * does not clash with autograd's `zeros`.)
+ * @example
+ * ```ts
+ * import { Linear, init } from "@tapegrad/nn";
+ * import { Generator } from "@tapegrad/autograd";
+ * const layer = new Linear(4, 3);
+ * init.xavierUniform(layer.weight, { generator: new Generator(0) }); // refill in place
+ * init.zeros(layer.bias!);
+ * console.log(layer.bias?.toArray()); // [0, 0, 0]
+ * ```
+ * @category Initialisers
+ */
+export const init = {
+  fans,
+  calculateGain,
+  zeros,
+  constant,
+  uniform,
+  normal,
+  lecunNormal,
+  xavierUniform,
+  xavierNormal,
+  kaimingUniform,
+  kaimingNormal,
+} as const;

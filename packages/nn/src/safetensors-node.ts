@@ -19,11 +19,16 @@ import {
  * is removed).
  * @example
  * ```ts
- * import { Linear, loadSafetensorsFile, saveSafetensorsFile } from "@tapegrad/nn";
- * const model = new Linear(64, 10);
- * await saveSafetensorsFile("model.safetensors", model.stateDict(), { metadata: { epoch: "3" } });
- * const { tensors } = await loadSafetensorsFile("model.safetensors");
- * model.loadStateDict(tensors);
+ * import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { Linear, saveSafetensorsFile } from "@tapegrad/nn";
+ * const dir = mkdtempSync(join(tmpdir(), "checkpoints-"));
+ * await saveSafetensorsFile(join(dir, "model.safetensors"), new Linear(64, 10).stateDict(), {
+ *   metadata: { epoch: "3" },
+ * });
+ * console.log(readdirSync(dir)); // ["model.safetensors"]
+ * rmSync(dir, { recursive: true });
  * ```
  * @category Serialization
  */
@@ -65,10 +70,17 @@ export async function saveSafetensorsFile(
  * @throws {Error} The file system's error if the file cannot be read.
  * @example
  * ```ts
- * import { loadSafetensorsFile, Sequential, Linear, Sigmoid } from "@tapegrad/nn";
- * const net = new Sequential(new Linear(64, 32, { dtype: "float64" }), new Sigmoid());
- * const { tensors } = await loadSafetensorsFile("seed-0.init.safetensors");
- * net.loadStateDict(tensors, { strict: false });
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ * import { Linear, loadSafetensorsFile, saveSafetensorsFile } from "@tapegrad/nn";
+ * const path = join(mkdtempSync(join(tmpdir(), "checkpoints-")), "model.safetensors");
+ * const model = new Linear(64, 10);
+ * await saveSafetensorsFile(path, model.stateDict(), { metadata: { epoch: "3" } });
+ * const { tensors, metadata } = await loadSafetensorsFile(path);
+ * model.loadStateDict(tensors);
+ * console.log(Object.keys(tensors), metadata); // ["bias", "weight"] { epoch: "3" }
+ * rmSync(join(path, ".."), { recursive: true });
  * ```
  * @category Serialization
  */

@@ -16,7 +16,8 @@ import { fmtShape } from "./format.js";
  * try {
  *   loadSafetensors(new Uint8Array([1, 2, 3]));
  * } catch (e) {
- *   console.log(e instanceof SafetensorsError); // true: shorter than the 8-byte header length
+ *   // Three bytes cannot even hold the 8-byte header length.
+ *   console.log(e instanceof SafetensorsError); // true
  * }
  * ```
  * @category Serialization

@@ -79,13 +79,13 @@ export class LeakyReLU extends Module {
 }
 
 /**
- * Softmax layer along `axis` (default -1, the class axis of `[N, C]`), stable for large inputs.
+ * Softmax layer along `axis` (default -1, the class axis of `[N, C]`); large inputs do not overflow.
  * @throws {ShapeError} From `forward`, if the axis is out of range.
  * @example
  * ```ts
  * import { Softmax } from "@tapegrad/nn";
  * import { tensor } from "@tapegrad/autograd";
- * console.log(new Softmax().call(tensor([[1000, 1000]])).toArray()); // [[0.5, 0.5]]
+ * console.log(new Softmax().call(tensor([[2, 2, 2, 2]])).toArray()); // [[0.25, 0.25, 0.25, 0.25]]
  * ```
  * @category Layers
  */

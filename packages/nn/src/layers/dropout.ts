@@ -25,7 +25,8 @@ import { Module } from "../module.js";
  * import { Dropout } from "@tapegrad/nn";
  * import { Generator, ones } from "@tapegrad/autograd";
  * const drop = new Dropout(0.5, { generator: new Generator(0) });
- * console.log(drop.call(ones([6])).toArray()); // each entry is 0 or 2
+ * // Each entry is dropped (0) or kept and scaled by 1 / (1 - 0.5) = 2.
+ * console.log(drop.call(ones([6])).toArray()); // [2, 0, 0, 0, 2, 2]
  * drop.eval();
  * console.log(drop.call(ones([2])).toArray()); // [1, 1]
  * ```

@@ -46,7 +46,7 @@ function lerp(a: Tensor, b: Tensor, w: number): Tensor {
  * const opt = new Adam([w], { lr: 0.1 });
  * w.mul(w).sum().backward();
  * opt.step(); // the first Adam step moves each weight by about lr against its gradient's sign
- * console.log(w.toArray()); // [0.9000000000500001, -0.9000000000500001]
+ * console.log(w.toArray()); // [0.9000000005, -0.9000000005]
  * ```
  * @category Optimizers
  */
@@ -123,8 +123,8 @@ export class Adam extends Optimizer {
  * const w = tensor([1], { requiresGrad: true, dtype: "float64" });
  * const opt = new AdamW([w], { lr: 0.1, weightDecay: 0.5 });
  * w.sum().backward();
- * opt.step(); // 1·(1 − 0.1·0.5) − 0.1
- * console.log(w.toArray()); // [0.8500000001]
+ * opt.step(); // 1·(1 − 0.1·0.5) − 0.1·1/(1 + 1e-8)
+ * console.log(w.toArray()); // [0.850000001]
  * ```
  * @category Optimizers
  */

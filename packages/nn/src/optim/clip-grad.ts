@@ -14,10 +14,11 @@ import { mul, noGrad, type Tensor, ValueError } from "@tapegrad/autograd";
  * ```ts
  * import { clipGradNorm } from "@tapegrad/nn";
  * import { tensor } from "@tapegrad/autograd";
- * const w = tensor([3, 4], { requiresGrad: true });
+ * const w = tensor([3, 4], { requiresGrad: true, dtype: "float64" });
  * w.mul(w).sum().backward(); // gradient [6, 8], norm 10
  * console.log(clipGradNorm([w], 5)); // 10
- * console.log(w.grad?.toArray()); // about [3, 4]
+ * // The gradient is scaled by 5 / (10 + 1e-6), to a norm just under 5.
+ * console.log(w.grad?.toArray()); // [2.9999997000000302, 3.99999960000004]
  * ```
  * @category Optimizers
  */

@@ -133,7 +133,7 @@ export class ExponentialLR extends LRScheduler {
  * const sched = new CosineAnnealingLR(opt, { tMax: 4 });
  * sched.step();
  * sched.step();
- * console.log(opt.lr); // 0.5000000000000001
+ * console.log(opt.lr); // 0.5
  * ```
  * @category Optimizers
  */
