@@ -3,13 +3,13 @@
 import type { Tensor } from "@tapegrad/autograd";
 import { fmtShape } from "./format.js";
 import type { Module } from "./module.js";
-import { StateDictError } from "./module.js";
+import { paramSlots, StateDictError } from "./module.js";
 
 /**
  * Runs `module.call(...inputs)` with the parameters named in `parameters` (dotted names, as
  * {@link Module.namedParameters} gives them) temporarily replaced by the given tensors, then puts the
  * originals back, even if the call throws (PyTorch's `torch.func.functional_call`). This makes a module a
- * function of its parameters, which is what {@link gradcheck} and the functional transforms need.
+ * function of its parameters, which is what autograd's `gradcheck` and functional transforms need.
  * Parameters not named keep their values.
  * @throws {StateDictError} If a name is not a parameter of the module or a shape differs.
  * @example
@@ -27,7 +27,7 @@ export function functionalCall<M extends Module>(
   parameters: Readonly<Record<string, Tensor>>,
   ...inputs: Parameters<M["forward"]>
 ): ReturnType<M["forward"]> {
-  const slots = new Map(module.paramSlots(false).map((s) => [s.name, s]));
+  const slots = new Map(paramSlots(module, false).map((s) => [s.name, s]));
   const problems: string[] = [];
   for (const [name, value] of Object.entries(parameters)) {
     const slot = slots.get(name);

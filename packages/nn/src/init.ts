@@ -247,7 +247,8 @@ export function lecunNormal(target: Shape | Tensor, options: InitOptions = {}): 
   const { fanIn } = resolveFans("lecunNormal", shapeOf(target), options);
   return emit(target, options, (shape, dtype) => {
     floatOnly("lecunNormal", dtype);
-    return div(randn(shape, { dtype, ...gen(options) }), Math.sqrt(fanIn));
+    const draws = randn(shape, { dtype, ...gen(options) });
+    return fanIn === 0 ? draws.mul(0) : div(draws, Math.sqrt(fanIn));
   });
 }
 
@@ -265,7 +266,7 @@ export function lecunNormal(target: Shape | Tensor, options: InitOptions = {}): 
  */
 export function xavierUniform(target: Shape | Tensor, options: InitOptions & { gain?: number } = {}): Tensor {
   const { fanIn, fanOut } = resolveFans("xavierUniform", shapeOf(target), options);
-  const a = (options.gain ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
+  const a = fanIn + fanOut === 0 ? 0 : (options.gain ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
   return uniform(target, { ...options, low: -a, high: a });
 }
 
@@ -282,7 +283,8 @@ export function xavierUniform(target: Shape | Tensor, options: InitOptions & { g
  */
 export function xavierNormal(target: Shape | Tensor, options: InitOptions & { gain?: number } = {}): Tensor {
   const { fanIn, fanOut } = resolveFans("xavierNormal", shapeOf(target), options);
-  return normal(target, { ...options, mean: 0, std: (options.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)) });
+  const std = fanIn + fanOut === 0 ? 0 : (options.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut));
+  return normal(target, { ...options, mean: 0, std });
 }
 
 /**

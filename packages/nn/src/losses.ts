@@ -11,6 +11,7 @@ import {
   mean,
   mul,
   neg,
+  noGrad,
   oneHot,
   ShapeError,
   softplus,
@@ -280,8 +281,7 @@ export function bceLoss(input: Tensor, target: Tensor, options: BCEOptions = {})
   requireFloat(op, "input", input);
   floatTarget(op, input, target);
   if (input.size > 0) {
-    const lo = input.min().item();
-    const hi = input.max().item();
+    const [lo, hi] = noGrad(() => [input.min().item(), input.max().item()]);
     if (lo < 0 || hi > 1) {
       throw new ValueError(
         `${op}: input must hold probabilities in [0, 1]; got values in [${lo}, ${hi}] ` +

@@ -130,39 +130,6 @@ export abstract class Module {
   }
 
   /**
-   * Every parameter slot under this module, depth first in assignment order. With `dedupe`, a tensor or
-   * module reached twice is listed once (under its first name).
-   * @internal
-   */
-  paramSlots(dedupe: boolean): ParamSlot[] {
-    const slots: ParamSlot[] = [];
-    const seenTensors = new Set<Tensor>();
-    const seenModules = new Set<Module>();
-    const visit = (m: Module, prefix: string, path: Set<Module>): void => {
-      if (path.has(m) || (dedupe && seenModules.has(m))) return;
-      seenModules.add(m);
-      path.add(m);
-      const record = (tensor: Tensor, name: string, key: string, index: number | null): void => {
-        if (dedupe && seenTensors.has(tensor)) return;
-        seenTensors.add(tensor);
-        slots.push({ name, owner: m, key, index, tensor });
-      };
-      for (const [key, v] of Object.entries(m)) {
-        if (isParam(v)) record(v, prefix + key, key, null);
-        else if (v instanceof Module) visit(v, `${prefix}${key}.`, path);
-        else if (isModuleArray(v)) {
-          for (const [i, c] of v.entries()) visit(c, `${prefix}${key}.${i}.`, path);
-        } else if (isParamArray(v)) {
-          for (const [i, t] of v.entries()) record(t, `${prefix}${key}.${i}`, key, i);
-        }
-      }
-      path.delete(m);
-    };
-    visit(this, "", new Set());
-    return slots;
-  }
-
-  /**
    * The parameters with their dotted names, each tensor once (a shared tensor under its first name).
    * @example
    * ```ts
@@ -171,7 +138,7 @@ export abstract class Module {
    * ```
    */
   namedParameters(): [string, Tensor][] {
-    return this.paramSlots(true).map((s) => [s.name, s.tensor]);
+    return paramSlots(this, true).map((s) => [s.name, s.tensor]);
   }
 
   /**
@@ -185,7 +152,7 @@ export abstract class Module {
    * ```
    */
   parameters(): Tensor[] {
-    return this.paramSlots(true).map((s) => s.tensor);
+    return paramSlots(this, true).map((s) => s.tensor);
   }
 
   /** The number of scalar parameters (each shared tensor counted once). */
@@ -286,7 +253,7 @@ export abstract class Module {
    */
   stateDict(): Record<string, Tensor> {
     return Object.fromEntries(
-      this.paramSlots(false).map((s) => [
+      paramSlots(this, false).map((s) => [
         s.name,
         tensor(s.tensor.data(), { shape: s.tensor.shape, dtype: s.tensor.dtype }),
       ]),
@@ -314,7 +281,7 @@ export abstract class Module {
     options: { strict?: boolean } = {},
   ): LoadStateDictResult {
     const strict = options.strict ?? true;
-    const slots = this.paramSlots(false);
+    const slots = paramSlots(this, false);
     const expected = new Set(slots.map((s) => s.name));
     const given = Object.keys(stateDict);
     const missing = slots.map((s) => s.name).filter((n) => !Object.hasOwn(stateDict, n));
@@ -386,6 +353,39 @@ export abstract class Module {
   toString(): string {
     return `${reprLines(this, "").join("\n")}\n${fmtCount(this.numParameters())} parameters`;
   }
+}
+
+/**
+ * Every parameter slot under `root`, depth first in assignment order. With `dedupe`, a tensor or module
+ * reached twice is listed once (under its first name); without, only cycles are cut.
+ * @internal
+ */
+export function paramSlots(root: Module, dedupe: boolean): ParamSlot[] {
+  const slots: ParamSlot[] = [];
+  const seenTensors = new Set<Tensor>();
+  const seenModules = new Set<Module>();
+  const visit = (m: Module, prefix: string, path: Set<Module>): void => {
+    if (path.has(m) || (dedupe && seenModules.has(m))) return;
+    seenModules.add(m);
+    path.add(m);
+    const record = (tensor: Tensor, name: string, key: string, index: number | null): void => {
+      if (dedupe && seenTensors.has(tensor)) return;
+      seenTensors.add(tensor);
+      slots.push({ name, owner: m, key, index, tensor });
+    };
+    for (const [key, v] of Object.entries(m)) {
+      if (isParam(v)) record(v, prefix + key, key, null);
+      else if (v instanceof Module) visit(v, `${prefix}${key}.`, path);
+      else if (isModuleArray(v)) {
+        for (const [i, c] of v.entries()) visit(c, `${prefix}${key}.${i}.`, path);
+      } else if (isParamArray(v)) {
+        for (const [i, t] of v.entries()) record(t, `${prefix}${key}.${i}`, key, i);
+      }
+    }
+    path.delete(m);
+  };
+  visit(root, "", new Set());
+  return slots;
 }
 
 function reprLines(m: Module, indent: string): string[] {

@@ -138,10 +138,13 @@ function littleEndianBytes(data: Float32Array | Float64Array | Int32Array): Uint
 
 /**
  * Serialises a state dict to the safetensors format: an 8-byte little-endian header length N, N bytes
- * of JSON header (space-padded to a multiple of 8), then the raw little-endian data. Tensors are laid out
- * as the reference implementation does it (by dtype alignment, F64 then F32 then I32, then by name) and
- * the header is written in that order with `__metadata__` (keys sorted) last, so the bytes are identical
- * to what Python's `safetensors` writes for the same tensors. float32, float64 and int32 are supported.
+ * of compact JSON header (space-padded to a multiple of 8), then the raw little-endian data. Tensors are
+ * laid out as the reference implementation lays them out (by dtype alignment, F64 then F32 then I32, then
+ * by name in UTF-8 byte order) and the header lists them in that order, so the bytes are identical to what
+ * Python's `safetensors` writes for the same tensors. `__metadata__` comes last with its keys sorted, as in
+ * safetensors 0.4 (which wrote the project's reference fixture); newer releases write it first and in hash
+ * order, which changes only the order of header keys: every reader accepts both. float32, float64 and int32
+ * are supported.
  * @throws {SafetensorsError} If a value is not a Tensor, a name is `__metadata__` or not valid UTF-8, or a
  * metadata value is not a string.
  * @example

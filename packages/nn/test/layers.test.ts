@@ -169,6 +169,17 @@ describe("Linear", () => {
     expect(nobias.namedParameters().map(([n]) => n)).toEqual(["weight"]);
   });
 
+  test("initialisers must return the requested shape and dtype; the layer keeps its own copy", () => {
+    expect(() => new Linear(3, 2, { init: { weight: () => zeros([3, 2]) } })).toThrow(
+      /the weight initialiser must return a float32 tensor of shape \[2, 3\]; got float32 \[3, 2\]/,
+    );
+    expect(() => new Linear(3, 2, { ...f64, init: { bias: () => zeros([2]) } })).toThrow(/float64/);
+    const shared = zeros([2]);
+    const layer = new Linear(3, 2, { init: { bias: () => shared } });
+    expect(layer.bias).not.toBe(shared);
+    expect(layer.bias?.requiresGrad && !shared.requiresGrad).toBe(true);
+  });
+
   test("errors name the layer and the shapes", () => {
     expect(() => new Linear(3, 2).call(zeros([4, 2]))).toThrow(ShapeError);
     expect(() => new Linear(3, 2).call(zeros([4, 2]))).toThrow(

@@ -7,7 +7,8 @@ import {
   type Generator,
   matmul,
   ShapeError,
-  type Tensor,
+  Tensor,
+  tensor,
 } from "@tapegrad/autograd";
 import { fmtShape } from "../format.js";
 import { type Initializer, kaimingUniform, lecunNormal, normal, uniform } from "../init.js";
@@ -58,6 +59,23 @@ const defaultBias: Initializer = (shape, o) => {
   const bound = (o.fanIn ?? 0) > 0 ? 1 / Math.sqrt(o.fanIn as number) : 0;
   return uniform(shape, { ...o, low: -bound, high: bound });
 };
+
+/** A fresh leaf parameter from an initialiser's result, which must have the requested shape and dtype. */
+function checkInit(op: string, what: string, t: Tensor, shape: number[], dtype: DType): Tensor {
+  if (
+    !(t instanceof Tensor) ||
+    t.dtype !== dtype ||
+    t.ndim !== shape.length ||
+    t.shape.some((n, i) => n !== shape[i])
+  ) {
+    throw new ShapeError(
+      `${op}: the ${what} initialiser must return a ${dtype} tensor of shape ${fmtShape(shape)}; got ` +
+        (t instanceof Tensor ? `${t.dtype} ${fmtShape(t.shape)}` : typeof t),
+    );
+  }
+  // A copy, so a tensor the initialiser also hands out elsewhere is never shared with the layer.
+  return tensor(t.data(), { shape, dtype, requiresGrad: true });
+}
 
 function initializers(init: LinearInit): { weight: Initializer; bias: Initializer } {
   if (init === "default") return { weight: defaultWeight, bias: defaultBias };
@@ -114,10 +132,17 @@ export class Linear extends Module {
       fanOut: outFeatures,
       ...(options.generator === undefined ? {} : { generator: options.generator }),
     };
-    this.weight = inits.weight([outFeatures, inFeatures], ctx);
-    this.weight.requiresGrad = true;
-    this.bias = options.bias === false ? null : inits.bias([outFeatures], ctx);
-    if (this.bias !== null) this.bias.requiresGrad = true;
+    this.weight = checkInit(
+      this.constructor.name,
+      "weight",
+      inits.weight([outFeatures, inFeatures], ctx),
+      [outFeatures, inFeatures],
+      dtype,
+    );
+    this.bias =
+      options.bias === false
+        ? null
+        : checkInit(this.constructor.name, "bias", inits.bias([outFeatures], ctx), [outFeatures], dtype);
   }
 
   /**

@@ -32,13 +32,11 @@ export function clipGradNorm(
   if (!(p > 0)) throw new ValueError(`clipGradNorm: normType must be positive; got ${p}`);
   const withGrad = [...new Set(params)].filter((t) => t.grad !== null);
   const grads = withGrad.map((t) => t.grad as Tensor);
-  let total: number;
-  if (p === Infinity) {
-    total = grads.reduce((m, g) => (g.size === 0 ? m : Math.max(m, g.abs().max().item())), 0);
-  } else {
-    const sum = grads.reduce((s, g) => s + g.abs().pow(p).sum().item(), 0);
-    total = sum ** (1 / p);
-  }
+  const total = noGrad(() =>
+    p === Infinity
+      ? grads.reduce((m, g) => (g.size === 0 ? m : Math.max(m, g.abs().max().item())), 0)
+      : grads.reduce((s, g) => s + g.abs().pow(p).sum().item(), 0) ** (1 / p),
+  );
   if (options.errorIfNonfinite && !Number.isFinite(total)) {
     throw new ValueError(`clipGradNorm: the total gradient norm is ${total}`);
   }
