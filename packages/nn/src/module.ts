@@ -388,7 +388,9 @@ export function paramSlots(root: Module, dedupe: boolean): ParamSlot[] {
   return slots;
 }
 
-function reprLines(m: Module, indent: string): string[] {
+function reprLines(m: Module, indent: string, shown = new Set<Module>()): string[] {
+  if (shown.has(m)) return [`${indent}${m.constructor.name}(...)  # shown above`];
+  shown.add(m);
   const shape = outputShapes.get(m);
   const count = m.numParameters();
   const notes = [shape ? fmtShape(shape) : null, count > 0 ? `${fmtCount(count)} params` : null].filter(
@@ -398,7 +400,7 @@ function reprLines(m: Module, indent: string): string[] {
   const children = m.namedChildren();
   if (children.length === 0) return [`${indent}${m.constructor.name}(${m.extraRepr()})${note}`];
   const inner = children.flatMap(([name, c]) => {
-    const lines = reprLines(c, `${indent}  `);
+    const lines = reprLines(c, `${indent}  `, shown);
     lines[0] = `${indent}  (${name}): ${(lines[0] as string).trimStart()}`;
     return lines;
   });

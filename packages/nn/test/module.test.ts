@@ -82,6 +82,16 @@ describe("registration by assignment", () => {
     b.other = a;
     expect(a.namedParameters().map(([n]) => n)).toEqual(["w", "other.w"]);
     expect(Object.keys(a.stateDict())).toEqual(["w", "other.w"]);
+    expect(String(a)).toBe(
+      [
+        "Node(",
+        "  (other): Node(",
+        "    (other): Node(...)  # shown above",
+        "  )  # 2 params",
+        ")  # 2 params",
+        "2 parameters",
+      ].join("\n"),
+    );
   });
 
   test("arrays of parameters are registered as name.i", () => {
