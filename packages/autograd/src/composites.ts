@@ -96,12 +96,19 @@ export function std(x: TensorLike, options: VarianceOptions = {}): Tensor {
 export function logsumexp(x: TensorLike, options: ReduceOptions = {}): Tensor {
   const t = floatOf(x);
   const axes = normalizeAxes("logsumexp", options.axis, t.ndim);
-  // NOTE: the shift m is a constant for differentiation (the result does not depend on it), so it is
-  // detached; a row of -Infinity gets shift 0 so that it yields -Infinity rather than NaN.
-  const raw = max(t, { axis: axes, keepDims: true }).detach();
-  const m = where(isFiniteMask(raw), raw, 0);
+  const m = stableShift(t, axes);
   const lse = add(log(sum(exp(sub(t, m)), { axis: axes, keepDims: true })), m);
   return options.keepDims ? lse : reshape(lse, reducedShape(t.shape, axes, false));
+}
+
+/**
+ * The per-slice maximum used to shift exponentials into range. NOTE: it is a constant for differentiation
+ * (the shifted results do not depend on it mathematically), so it is detached; a slice that is all
+ * -Infinity gets shift 0 so that it yields -Infinity rather than NaN.
+ */
+function stableShift(t: Tensor, axes: number[]): Tensor {
+  const raw = max(t, { axis: axes, keepDims: true }).detach();
+  return where(isFiniteMask(raw), raw, 0);
 }
 
 function isFiniteMask(x: Tensor): Tensor {
@@ -122,7 +129,10 @@ function isFiniteMask(x: Tensor): Tensor {
 export function logSoftmax(x: TensorLike, options: { axis?: number } = {}): Tensor {
   const t = floatOf(x);
   const axis = normalizeAxis("logSoftmax", options.axis ?? -1, t.ndim);
-  return sub(t, logsumexp(t, { axis, keepDims: true }));
+  // NOTE: shift first and subtract the log-sum of the shifted values, rather than x - logsumexp(x): adding
+  // the maximum back and subtracting it again would round at the scale of |x| (1e-13 off at ±1000).
+  const shifted = sub(t, stableShift(t, [axis]));
+  return sub(shifted, log(sum(exp(shifted), { axis, keepDims: true })));
 }
 
 /**

@@ -3,8 +3,9 @@
 import { allocate, type DType } from "../dtype.js";
 import type { NDArray } from "../ndarray.js";
 import { sizeOf } from "../shape.js";
-import { binaryLoop, type UnaryLoop, unaryLoop } from "./compile.js";
+import { type BinaryLoop, binaryLoop, type UnaryLoop, unaryLoop } from "./compile.js";
 import { broadcastStrides, broadcastTo } from "./strided.js";
+import { mapWasm, WASM_MAP_MIN_SIZE } from "./wasm/map.js";
 
 // NOTE: sigmoid and softplus branch on the sign of x so that exp never overflows: both stay exact
 // for |x| in the thousands instead of returning NaN or Infinity.
@@ -34,15 +35,32 @@ const UNARY_EXPR = {
 /** Names of the compiled unary loops. @internal */
 export type UnaryKernel = keyof typeof UNARY_EXPR;
 
-const UNARY = Object.fromEntries(Object.entries(UNARY_EXPR).map(([k, e]) => [k, unaryLoop(e)])) as Record<
-  UnaryKernel,
-  UnaryLoop
->;
+// NOTE: one compiled loop per op and dtype pair, so each loop only ever sees one kind of typed array and
+// V8 keeps its element accesses monomorphic.
+const unaryCache = new Map<string, UnaryLoop>();
+function unaryFor(kernel: UnaryKernel, from: DType, to: DType): UnaryLoop {
+  const key = `${kernel}:${from}:${to}`;
+  let f = unaryCache.get(key);
+  if (f === undefined) {
+    f = unaryLoop(UNARY_EXPR[kernel]);
+    unaryCache.set(key, f);
+  }
+  return f;
+}
 
 /** Applies a unary loop, writing `outDtype` (defaults to the input's). @internal */
 export function unary(kernel: UnaryKernel, x: NDArray, outDtype: DType = x.dtype, p = 0, q = 0): NDArray {
   const out = allocate(outDtype, x.data.length);
-  UNARY[kernel](x.data, out, p, q);
+  if (
+    (kernel === "sigmoid" || kernel === "exp") &&
+    x.data instanceof Float32Array &&
+    out instanceof Float32Array &&
+    x.data.length >= WASM_MAP_MIN_SIZE &&
+    mapWasm(kernel === "exp" ? "exp_f32" : "sigmoid_f32", x.data, out)
+  ) {
+    return { data: out, shape: x.shape, dtype: outDtype };
+  }
+  unaryFor(kernel, x.dtype, outDtype)(x.data, out, p, q);
   return { data: out, shape: x.shape, dtype: outDtype };
 }
 
@@ -66,10 +84,16 @@ const BINARY_EXPR = {
 /** Names of the compiled binary loops. @internal */
 export type BinaryKernel = keyof typeof BINARY_EXPR;
 
-const BINARY = Object.fromEntries(Object.entries(BINARY_EXPR).map(([k, e]) => [k, binaryLoop(e)])) as Record<
-  BinaryKernel,
-  ReturnType<typeof binaryLoop>
->;
+const binaryCache = new Map<string, BinaryLoop>();
+function binaryFor(kernel: BinaryKernel, from: DType, to: DType): BinaryLoop {
+  const key = `${kernel}:${from}:${to}`;
+  let f = binaryCache.get(key);
+  if (f === undefined) {
+    f = binaryLoop(BINARY_EXPR[kernel]);
+    binaryCache.set(key, f);
+  }
+  return f;
+}
 
 /** Applies a binary loop with broadcasting to `shape` (already validated by the op). @internal */
 export function binary(
@@ -80,7 +104,7 @@ export function binary(
   outDtype: DType,
 ): NDArray {
   const out = allocate(outDtype, sizeOf(shape));
-  BINARY[kernel](
+  binaryFor(kernel, a.dtype, outDtype)(
     a.data,
     b.data,
     out,

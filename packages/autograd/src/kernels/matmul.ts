@@ -4,6 +4,7 @@ import { allocate, type TypedArray } from "../dtype.js";
 import type { NDArray } from "../ndarray.js";
 import { sizeOf } from "../shape.js";
 import { broadcastStrides } from "./strided.js";
+import { gemmWasm, WASM_MATMUL_MIN_WORK } from "./wasm/matmul.js";
 
 // Rows of B kept hot in cache per pass over a 4-row strip of A.
 const K_BLOCK = 64;
@@ -29,6 +30,13 @@ export function matmul(
   const nb = sizeOf(batch);
   const sa = broadcastStrides(a.shape.slice(0, -2), batch);
   const sb = broadcastStrides(b.shape.slice(0, -2), batch);
+  if (a.dtype !== "int32" && M * N * K >= WASM_MATMUL_MIN_WORK) {
+    const out = allocate(a.dtype, nb * M * N) as Float32Array | Float64Array;
+    const done = forEachBatch(batch, sa, sb, (t, offA, offB) =>
+      gemmWasm(a.data, offA * M * K, transA, b.data, offB * K * N, transB, out, t * M * N, M, N, K),
+    );
+    if (done) return { data: out, shape: outShape, dtype: a.dtype };
+  }
   const acc = new Float64Array(nb * M * N);
   const idx = new Array<number>(batch.length).fill(0);
   const packed = transA && transB ? new Float64Array(M * K) : null;
@@ -61,6 +69,32 @@ export function matmul(
   const out = allocate(a.dtype, acc.length);
   out.set(acc);
   return { data: out, shape: outShape, dtype: a.dtype };
+}
+
+/** Calls `f(t, offA, offB)` for each batch item with the operands' batch offsets (in matrices). */
+function forEachBatch(
+  batch: readonly number[],
+  sa: readonly number[],
+  sb: readonly number[],
+  f: (t: number, offA: number, offB: number) => boolean,
+): boolean {
+  const nb = sizeOf(batch);
+  const idx = new Array<number>(batch.length).fill(0);
+  for (let t = 0; t < nb; t++) {
+    let offA = 0;
+    let offB = 0;
+    for (let d = 0; d < batch.length; d++) {
+      offA += (idx[d] as number) * (sa[d] as number);
+      offB += (idx[d] as number) * (sb[d] as number);
+    }
+    if (!f(t, offA, offB)) return false;
+    for (let d = batch.length - 1; d >= 0; d--) {
+      idx[d] = (idx[d] as number) + 1;
+      if ((idx[d] as number) < (batch[d] as number)) break;
+      idx[d] = 0;
+    }
+  }
+  return true;
 }
 
 /** C += op(A) · B with B row-major [K, N]: rank-1 updates over 4-row strips, K blocked for cache. */

@@ -21,14 +21,20 @@ function binaryOp(name: K.BinaryKernel, vjp: Vjp | undefined, outInt = false): O
 
 // Cotangents come back in the broadcast shape; the tape sums them down to each input's shape.
 /** @internal */ export const addOp = binaryOp("add", ({ g }) => [g, g]); // d(a + b) = da + db
-/** @internal */ export const subOp = binaryOp("sub", ({ g }) => [g, neg(g)]); // d(a - b) = da - db
+/** @internal */ export const subOp = binaryOp("sub", ({ inputs: [, b], g }) => [
+  g,
+  b!.requiresGrad ? neg(g) : null,
+]); // d(a - b) = da - db
 // d(ab) = b da + a db
-/** @internal */ export const mulOp = binaryOp("mul", ({ inputs: [a, b], g }) => [mul(g, b!), mul(g, a!)]);
+/** @internal */ export const mulOp = binaryOp("mul", ({ inputs: [a, b], g }) => [
+  a!.requiresGrad ? mul(g, b!) : null,
+  b!.requiresGrad ? mul(g, a!) : null,
+]);
 // d(a / b) = da / b - (a / b²) db = da / b - out / b db
 /** @internal */
-export const divOp = binaryOp("div", ({ inputs: [, b], out, g }) => {
+export const divOp = binaryOp("div", ({ inputs: [a, b], out, g }) => {
   const ga = div(g, b!);
-  return [ga, neg(mul(ga, out))];
+  return [a!.requiresGrad ? ga : null, b!.requiresGrad ? neg(mul(ga, out)) : null];
 });
 // d aᵇ = b aᵇ⁻¹ da + aᵇ log a db; the db term is skipped unless b needs it (log a is NaN for a < 0).
 /** @internal */

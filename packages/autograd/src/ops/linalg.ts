@@ -22,8 +22,8 @@ export const matmulOp = defineOp<MatmulAttrs>({
   // C = op(A)·op(B): dA = g·op(B)ᵀ (transposed back if A was), dB = op(A)ᵀ·g (likewise); batch axes
   // that were broadcast come back summed by the tape.
   vjp: ({ inputs: [a, b], g, attrs: { transA, transB } }) => [
-    transA ? matmulT(b!, g, transB, true) : matmulT(g, b!, false, !transB),
-    transB ? matmulT(g, a!, true, transA) : matmulT(a!, g, !transA, false),
+    !a!.requiresGrad ? null : transA ? matmulT(b!, g, transB, true) : matmulT(g, b!, false, !transB),
+    !b!.requiresGrad ? null : transB ? matmulT(g, a!, true, transA) : matmulT(a!, g, !transA, false),
   ],
 });
 
