@@ -20,29 +20,26 @@ export type BinaryLoop = (
   sb: readonly number[],
 ) => void;
 
-/** Compiles `out[i] = expr` where `expr` reads `x` (the element of `a`) and may read `p`, `q`. @internal */
-export function unaryLoop(expr: string): UnaryLoop {
+/**
+ * Compiles `out[i] = expr` where `expr` reads `x` (the element of `a`) and may read `p`, `q`. `name`
+ * names the function so that profiles show which op a loop belongs to.
+ * @internal
+ */
+export function unaryLoop(expr: string, name = "unary"): UnaryLoop {
   return new Function(
-    "a",
-    "out",
-    "p",
-    "q",
     `"use strict";
-     const n = out.length;
-     for (let i = 0; i < n; i++) { const x = a[i]; out[i] = ${expr}; }`,
-  ) as UnaryLoop;
+     return function ${name}(a, out, p, q) {
+       const n = out.length;
+       for (let i = 0; i < n; i++) { const x = a[i]; out[i] = ${expr}; }
+     };`,
+  )() as UnaryLoop;
 }
 
 /** Compiles a broadcasting binary loop where `expr` reads `x` (from `a`) and `y` (from `b`). @internal */
-export function binaryLoop(expr: string): BinaryLoop {
+export function binaryLoop(expr: string, name = "binary"): BinaryLoop {
   return new Function(
-    "a",
-    "b",
-    "out",
-    "shape",
-    "sa",
-    "sb",
     `"use strict";
+     return function ${name}(a, b, out, shape, sa, sb) {
      const n = out.length;
      const nd = shape.length;
      if (n === 0) return;
@@ -70,6 +67,6 @@ export function binaryLoop(expr: string): BinaryLoop {
          if (idx[d] < shape[d]) break;
          offA -= sa[d] * shape[d]; offB -= sb[d] * shape[d]; idx[d] = 0;
        }
-     }`,
-  ) as BinaryLoop;
+     }};`,
+  )() as BinaryLoop;
 }

@@ -42,7 +42,7 @@ function unaryFor(kernel: UnaryKernel, from: DType, to: DType): UnaryLoop {
   const key = `${kernel}:${from}:${to}`;
   let f = unaryCache.get(key);
   if (f === undefined) {
-    f = unaryLoop(UNARY_EXPR[kernel]);
+    f = unaryLoop(UNARY_EXPR[kernel], `${kernel}_${from}`);
     unaryCache.set(key, f);
   }
   return f;
@@ -89,7 +89,7 @@ function binaryFor(kernel: BinaryKernel, from: DType, to: DType): BinaryLoop {
   const key = `${kernel}:${from}:${to}`;
   let f = binaryCache.get(key);
   if (f === undefined) {
-    f = binaryLoop(BINARY_EXPR[kernel]);
+    f = binaryLoop(BINARY_EXPR[kernel], `${kernel}_${from}`);
     binaryCache.set(key, f);
   }
   return f;

@@ -1,6 +1,6 @@
 // Forward math of reductions: sum, max and min over any set of axes, and argmax/argmin along one axis.
 
-import { allocate } from "../dtype.js";
+import { allocate, type TypedArray } from "../dtype.js";
 import type { NDArray } from "../ndarray.js";
 import { reducedShape, sizeOf, stridesOf } from "../shape.js";
 
@@ -18,6 +18,22 @@ export function reduce(kind: ReduceKind, x: NDArray, axes: readonly number[], ke
   const outSize = sizeOf(outShape);
   const acc = new Float64Array(outSize);
   if (kind !== "sum") acc.fill(kind === "max" ? -Infinity : Infinity);
+  const contiguous = axes.length > 0 && axes.every((a, i) => i === 0 || a === (axes[i - 1] as number) + 1);
+  if (contiguous && x.data.length > 0) {
+    const first = axes[0] as number;
+    const last = axes[axes.length - 1] as number;
+    reduceBlock(
+      kind,
+      x.data,
+      acc,
+      sizeOf(shape.slice(0, first)),
+      sizeOf(shape.slice(first, last + 1)),
+      sizeOf(shape.slice(last + 1)),
+    );
+    const out = allocate(x.dtype, outSize);
+    out.set(acc);
+    return { data: out, shape: outShape, dtype: x.dtype };
+  }
   // Strides of the output indexed by input position (0 along reduced axes).
   const kept = reducedShape(shape, axes, true);
   const ks = stridesOf(kept);
@@ -71,6 +87,57 @@ export function reduce(kind: ReduceKind, x: NDArray, axes: readonly number[], ke
   const out = allocate(x.dtype, outSize);
   out.set(acc);
   return { data: out, shape: outShape, dtype: x.dtype };
+}
+
+/**
+ * The common case: the reduced axes are adjacent, so the input is [outer, r, inner] and the result
+ * [outer, inner]. Each case keeps its innermost loop contiguous in memory.
+ */
+function reduceBlock(
+  kind: ReduceKind,
+  a: TypedArray,
+  acc: Float64Array,
+  outer: number,
+  r: number,
+  inner: number,
+): void {
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) {
+      const base = o * r;
+      let v = acc[o] as number;
+      if (kind === "sum") for (let k = 0; k < r; k++) v += a[base + k] as number;
+      else if (kind === "max")
+        for (let k = 0; k < r; k++) {
+          const e = a[base + k] as number;
+          if (e > v || Number.isNaN(e)) v = e;
+        }
+      else
+        for (let k = 0; k < r; k++) {
+          const e = a[base + k] as number;
+          if (e < v || Number.isNaN(e)) v = e;
+        }
+      acc[o] = v;
+    }
+    return;
+  }
+  for (let o = 0; o < outer; o++) {
+    const dst = o * inner;
+    for (let k = 0; k < r; k++) {
+      const src = (o * r + k) * inner;
+      if (kind === "sum")
+        for (let j = 0; j < inner; j++) acc[dst + j] = (acc[dst + j] as number) + (a[src + j] as number);
+      else if (kind === "max")
+        for (let j = 0; j < inner; j++) {
+          const e = a[src + j] as number;
+          if (e > (acc[dst + j] as number) || Number.isNaN(e)) acc[dst + j] = e;
+        }
+      else
+        for (let j = 0; j < inner; j++) {
+          const e = a[src + j] as number;
+          if (e < (acc[dst + j] as number) || Number.isNaN(e)) acc[dst + j] = e;
+        }
+    }
+  }
 }
 
 /** Index of the first largest (or smallest) element along `axis`, as int32. @internal */
