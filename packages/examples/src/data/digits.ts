@@ -119,7 +119,7 @@ function fail(path: string, line: number, what: string): never {
  * @example
  * ```ts
  * import { readDigitsCsv } from "@tapegrad/examples";
- * console.log(readDigitsCsv().labels.slice(0, 3)); // Int32Array [0, 1, 2]
+ * console.log(Array.from(readDigitsCsv().labels.slice(0, 3))); // [0, 1, 2]
  * ```
  * @category Data
  */

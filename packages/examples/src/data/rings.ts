@@ -26,7 +26,8 @@ export interface Rings {
  * ```ts
  * import { makeRings } from "@tapegrad/examples";
  * const { labels } = makeRings(1000, { seed: 1 });
- * console.log(labels.sum().item() > 200); // true (about 28% of the square lies inside)
+ * // about 28% of the square lies inside the circle
+ * console.log(labels.sum().item() > 200); // true
  * ```
  * @category Data
  */
