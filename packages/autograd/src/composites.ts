@@ -58,8 +58,12 @@ export interface VarianceOptions extends ReduceOptions {
  * @category Reductions
  */
 export function variance(x: TensorLike, options: VarianceOptions = {}): Tensor {
+  return varianceOf("variance", x, options);
+}
+
+function varianceOf(op: string, x: TensorLike, options: VarianceOptions): Tensor {
   const t = floatOf(x);
-  const axes = normalizeAxes("var", options.axis, t.ndim);
+  const axes = normalizeAxes(op, options.axis, t.ndim);
   const n = sizeOf(axes.map((a) => t.shape[a] as number));
   const centered = sub(t, mean(t, { axis: axes, keepDims: true }));
   return div(
@@ -79,7 +83,7 @@ export function variance(x: TensorLike, options: VarianceOptions = {}): Tensor {
  * @category Reductions
  */
 export function std(x: TensorLike, options: VarianceOptions = {}): Tensor {
-  return sqrt(variance(x, options));
+  return sqrt(varianceOf("std", x, options));
 }
 
 /**
@@ -147,7 +151,8 @@ export function logSoftmax(x: TensorLike, options: { axis?: number } = {}): Tens
  * @category Activations
  */
 export function softmax(x: TensorLike, options: { axis?: number } = {}): Tensor {
-  return exp(logSoftmax(x, options));
+  const t = floatOf(x);
+  return exp(logSoftmax(t, { axis: normalizeAxis("softmax", options.axis ?? -1, t.ndim) }));
 }
 
 /**
