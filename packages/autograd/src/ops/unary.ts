@@ -266,8 +266,8 @@ export function softplus(x: TensorLike): Tensor {
 }
 
 /**
- * Limits values to `[min, max]` (either bound may be omitted). Gradient: `g` inside the bounds
- * (bounds included), 0 outside.
+ * Limits values to `[min, max]` (either bound may be omitted); int32 stays int32 unless a bound is
+ * fractional, which gives float32. Gradient: `g` inside the bounds (bounds included), 0 outside.
  * @throws {ValueError} If `min > max` or a bound is NaN.
  * @example
  * ```ts
@@ -282,5 +282,8 @@ export function clamp(x: TensorLike, options: { min?: number; max?: number }): T
   if (Number.isNaN(min) || Number.isNaN(max) || min > max) {
     throw new ValueError(`clamp: bounds must satisfy min <= max and not be NaN; got min ${min}, max ${max}`);
   }
-  return apply(clampOp, [toFloatOrInt(x)], { min, max });
+  // A fractional bound promotes int32 to float32, as a fractional number does in add (weak scalars).
+  const fractional = (v: number): boolean => Number.isFinite(v) && !Number.isInteger(v);
+  const t = toFloatOrInt(x);
+  return apply(clampOp, [fractional(min) || fractional(max) ? toFloat(t) : t], { min, max });
 }
