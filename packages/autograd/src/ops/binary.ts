@@ -286,5 +286,7 @@ export function logicalAnd(a: TensorLike, b: TensorLike): Tensor {
  */
 export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = promote(a, b);
-  return apply(whereOp, [asTensor(cond, "int32"), x, y], undefined);
+  // A number condition is true when nonzero, like a tensor one (0.5 must not truncate to 0).
+  const c = typeof cond === "number" ? asTensor(cond !== 0 ? 1 : 0, "int32") : cond;
+  return apply(whereOp, [c, x, y], undefined);
 }
