@@ -6,7 +6,7 @@ import { apply, defineOp } from "../op.js";
 import { normalizeAxes, normalizeAxis, reducedShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { div, eq, mul } from "./binary.js";
-import { asTensor, type TensorLike } from "./cast.js";
+import { asTensor, cast, type TensorLike } from "./cast.js";
 import { broadcastTo, reshape } from "./movement.js";
 
 /**
@@ -60,7 +60,9 @@ function extremumVjp({
   g: Tensor;
   attrs: ReduceAttrs;
 }) {
-  const mask = eq(x!, expandBack(out, x!, attrs));
+  // The mask is cast to x's dtype so that 1/count is computed in that precision (int32 / int32 would
+  // give float32, and a float64 gradient would then carry float32 rounding at ties).
+  const mask = cast(eq(x!, expandBack(out, x!, attrs)), x!.dtype);
   const count = sum(mask, { axis: attrs.axes, keepDims: true });
   return [mul(expandBack(g, x!, attrs), div(mask, count))];
 }
