@@ -24,6 +24,17 @@ export function withGradMode<T>(enabled: boolean, fn: () => T): T {
   }
 }
 
+/** Runs `fn` with anomaly mode switched to `enabled`, restoring the previous state even if it throws. @internal */
+export function withAnomalyMode<T>(enabled: boolean, fn: () => T): T {
+  const prev = anomaly;
+  anomaly = enabled;
+  try {
+    return fn();
+  } finally {
+    anomaly = prev;
+  }
+}
+
 /**
  * Runs `fn` without recording anything on the tape, like PyTorch's `torch.no_grad()`. Tensors made inside
  * do not require grad. Use it for evaluation and for optimizer updates.
@@ -75,13 +86,7 @@ export function enableGrad<T>(fn: () => T): T {
  * @category Debugging
  */
 export function detectAnomaly<T>(fn: () => T): T {
-  const prev = anomaly;
-  anomaly = true;
-  try {
-    return fn();
-  } finally {
-    anomaly = prev;
-  }
+  return withAnomalyMode(true, fn);
 }
 
 /**

@@ -3,7 +3,7 @@
 
 import { isFloat } from "./dtype.js";
 import { AnomalyError, AutogradError, fmtShape } from "./errors.js";
-import { isAnomalyEnabled, withGradMode } from "./grad-mode.js";
+import { isAnomalyEnabled, withAnomalyMode, withGradMode } from "./grad-mode.js";
 import { fillND } from "./ndarray.js";
 import { add } from "./ops/binary.js";
 import { cast } from "./ops/cast.js";
@@ -158,7 +158,11 @@ export function runBackward(
         );
       }
       checkVersions(node, t);
-      const results = vjp({ inputs: node.inputs, out: t, g, attrs: node.attrs });
+      // NOTE: the ops inside a vjp are not checked one by one: a NaN there is reported below as coming
+      // from the backward of this node, the op the user wrote, rather than from the div or mul the rule uses.
+      const results = withAnomalyMode(false, () =>
+        vjp({ inputs: node.inputs, out: t, g, attrs: node.attrs }),
+      );
       node.inputs.forEach((x, i) => {
         const r = results[i];
         if (r === null || r === undefined || !x.requiresGrad) return;
