@@ -12,8 +12,13 @@ export function formatTensor(x: NDArray, requiresGrad: boolean): string {
   const isInt = dtype === "int32";
   const all = Array.from(data as ArrayLike<number>);
   const integral = all.every((v) => Number.isInteger(v) || !Number.isFinite(v));
-  const maxAbs = all.reduce((m, v) => (Number.isFinite(v) ? Math.max(m, Math.abs(v)) : m), 0);
-  const sci = !isInt && !integral && (maxAbs >= 1e8 || (maxAbs > 0 && maxAbs < 1e-4));
+  const nonzero = all.filter((v) => Number.isFinite(v) && v !== 0).map(Math.abs);
+  const maxAbs = nonzero.reduce((m, v) => Math.max(m, v), 0);
+  const minAbs = nonzero.reduce((m, v) => Math.min(m, v), Infinity);
+  // PyTorch's rule: scientific notation when fixed point with 4 decimals would hide small values or
+  // the magnitudes span more than three orders (1e-5 next to 2 must not print as 0.0000).
+  const sci =
+    !isInt && !integral && nonzero.length > 0 && (maxAbs > 1e8 || minAbs < 1e-4 || maxAbs / minAbs > 1e3);
   const fmt = (v: number): string => {
     if (Number.isNaN(v)) return "nan";
     if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
