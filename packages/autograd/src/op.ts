@@ -55,7 +55,9 @@ export function apply<A>(op: OpDef<A>, inputs: readonly Tensor[], attrs: A): Ten
     inputs.map((t) => t.nd),
     attrs,
   );
-  const record = op.vjp !== undefined && isGradEnabled() && inputs.some((t) => t.requiresGrad);
+  // An int32 result (cast to int32) is a step function of its inputs: it carries no gradient.
+  const record =
+    op.vjp !== undefined && isFloat(value.dtype) && isGradEnabled() && inputs.some((t) => t.requiresGrad);
   const anomaly = isAnomalyEnabled();
   if (anomaly && hasNonFinite(value) && !inputs.some((t) => hasNonFinite(t.nd))) {
     throw new AnomalyError(

@@ -43,9 +43,8 @@ export function cast(x: TensorLike, dtype: DType): Tensor {
   const t = asTensor(x);
   checkDType("cast", dtype);
   if (t.dtype === dtype) return t;
-  const out = apply(castOp, [t], { dtype });
-  // Casting to int32 is a step function: its gradient is zero, so it leaves the tape.
-  return isFloat(dtype) ? out : out.detach();
+  // Casting to int32 is a step function: apply() records no int32 result, so it leaves the tape.
+  return apply(castOp, [t], { dtype });
 }
 
 /** Turns a number into a scalar tensor of `dtype` (float32 by default). @internal */
