@@ -1,0 +1,173 @@
+// `pnpm bench`: runs every system in a fresh child process, one after another, then prints the tables and
+// writes them to results/latest.json and results/latest.md.
+
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, platform, release } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { REPORT_MARKER, type RunnerOptions, type RunnerReport, type Task } from "./protocol.js";
+import {
+  AGREEMENT_RTOL,
+  extraRows,
+  matmulRows,
+  type Results,
+  renderMarkdown,
+  renderTerminal,
+  seedRows,
+} from "./report.js";
+import { SYSTEMS } from "./systems/registry.js";
+import { type FloatDType, loadReferenceLosses, SEED } from "./workload.js";
+
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    out: { type: "string", default: here("../results") },
+    write: { type: "boolean", default: true },
+  },
+  allowNegative: true,
+});
+
+const USAGE = `usage: pnpm bench [--quick] [--only id,id] [--out DIR] [--no-write]
+  --quick     35 epochs, 2 runs, 256×256 matmul only, 1000 heap steps: a smoke test, not a measurement
+  --only      systems to run: ${SYSTEMS.map((s) => s.id).join(", ")}
+  --no-write  print the tables without writing results/latest.{json,md}`;
+
+const settings = args.quick
+  ? { epochs: 35, runs: 2, minRuns: 1, slowRunSeconds: 8, matmulSizes: [256], heapSteps: 1000, heapRows: 16 }
+  : {
+      epochs: SEED.epochs,
+      runs: 5,
+      minRuns: 3,
+      slowRunSeconds: 8,
+      matmulSizes: [256, 1024],
+      heapSteps: 10_000,
+      heapRows: 16,
+    };
+
+/** The processes to start: every system in every dtype it supports; kernels and heap in one dtype each. */
+function plan(): { system: string; dtype: FloatDType; tasks: Task[] }[] {
+  const only = args.only?.split(",").map((s) => s.trim());
+  const unknown = only?.filter((id) => !SYSTEMS.some((s) => s.id === id)) ?? [];
+  if (unknown.length > 0) {
+    console.error(`bench: unknown system ${unknown.join(", ")}\n${USAGE}`);
+    process.exit(2);
+  }
+  return SYSTEMS.filter((s) => only === undefined || only.includes(s.id)).flatMap((s) =>
+    s.dtypes.map((dtype) => ({
+      system: s.id,
+      dtype,
+      tasks: [
+        "seed",
+        ...((s.kernels && dtype === "float32" ? ["matmul", "tinyAdd"] : []) as Task[]),
+        "fwdBwd",
+        "heap",
+      ] as Task[],
+    })),
+  );
+}
+
+function run(options: RunnerOptions): RunnerReport {
+  const child = spawnSync(
+    process.execPath,
+    ["--conditions=source", "--expose-gc", "--import", "tsx", here("runner.ts"), JSON.stringify(options)],
+    { cwd: here(".."), encoding: "utf8", maxBuffer: 64 * 2 ** 20, timeout: 600_000 },
+  );
+  const line = child.stdout
+    ?.split("\n")
+    .find((l) => l.startsWith(REPORT_MARKER))
+    ?.slice(REPORT_MARKER.length);
+  if (line === undefined) {
+    const why = child.error?.message ?? `exit code ${child.status}, signal ${child.signal}`;
+    const tail = (child.stderr ?? "").trim().split("\n").slice(-5).join("\n  ");
+    return {
+      system: options.system,
+      dtype: options.dtype,
+      backend: "",
+      errors: [{ task: "setup", message: `runner printed no report (${why})\n  ${tail}` }],
+    };
+  }
+  return JSON.parse(line) as RunnerReport;
+}
+
+function main(): void {
+  const start = performance.now();
+  const loadAverageStart = loadavg();
+  const cpu = cpus();
+  const jobs = plan();
+  console.log(
+    `tapegrad bench: ${jobs.length} processes, one at a time, on ${cpu.length} cores ` +
+      `(load average ${loadAverageStart.map((x) => x.toFixed(2)).join(" ")})${args.quick ? " [quick]" : ""}`,
+  );
+  const reports: RunnerReport[] = [];
+  for (const job of jobs) {
+    process.stdout.write(`  ${job.system} ${job.dtype}: ${job.tasks.join(", ")} … `);
+    const t0 = performance.now();
+    const report = run({ ...job, ...settings });
+    reports.push(report);
+    const failed = report.errors.length > 0 ? ` (${report.errors.length} failed)` : "";
+    console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s${failed}`);
+  }
+
+  const reference = loadReferenceLosses();
+  const seed = seedRows(reports, reference);
+  const warnings: string[] = [];
+  for (const r of reports) {
+    for (const e of r.errors) warnings.push(`${r.system} ${r.dtype} ${e.task} failed: ${e.message}`);
+  }
+  for (const r of seed) {
+    if (!r.agrees) {
+      warnings.push(
+        `${r.label} ${r.dtype}: final loss ${r.finalLoss} differs from tapegrad float64's by ` +
+          `${r.relDiff?.toExponential(2) ?? "?"} relative (tolerance ${AGREEMENT_RTOL[r.dtype]})`,
+      );
+    }
+    if (!r.deterministic)
+      warnings.push(`${r.label} ${r.dtype}: the timed runs did not all give the same losses`);
+  }
+  const notes: string[] = [];
+  for (const s of SYSTEMS.filter((s) => jobs.some((j) => j.system === s.id))) {
+    if (s.unsupported !== undefined) notes.push(`${s.label}: ${s.unsupported}.`);
+    for (const n of s.notes ?? []) notes.push(`${s.label}: ${n}`);
+  }
+  for (const r of seed) {
+    if (r.dtype === "float64" && r.maxRelDiffReference > 1e-12) {
+      notes.push(
+        `${r.label} float64 follows the notebook's float64 losses only to ${r.maxRelDiffReference.toExponential(1)} ` +
+          "relative (tapegrad float64: to rounding), so some of its float64 arithmetic is less precise than float64.",
+      );
+    }
+  }
+  const results: Results = {
+    machine: {
+      date: new Date().toISOString(),
+      cpu: cpu[0]?.model ?? "unknown",
+      cores: cpu.length,
+      node: process.version,
+      platform: `${platform()} ${release()}`,
+      loadAverageStart,
+      loadAverageEnd: loadavg(),
+    },
+    settings,
+    backends: reports.map((r) => ({ system: r.system, dtype: r.dtype, backend: r.backend })),
+    seed,
+    matmul: matmulRows(reports),
+    extras: extraRows(reports),
+    notes,
+    warnings,
+    totalSeconds: (performance.now() - start) / 1000,
+  };
+  console.log(`\n${renderTerminal(results)}`);
+  if (args.write) {
+    mkdirSync(args.out, { recursive: true });
+    writeFileSync(join(args.out, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(args.out, "latest.md"), renderMarkdown(results));
+    console.log(`\nwrote ${join(args.out, "latest.json")} and latest.md`);
+  }
+}
+
+main();

@@ -1,0 +1,364 @@
+// Turns the runners' reports into the results (medians, ratios, agreement checks) and renders them as
+// terminal tables and as Markdown.
+
+import Table from "cli-table3";
+import type { RunnerReport } from "./protocol.js";
+import { SYSTEMS } from "./systems/registry.js";
+import type { FloatDType } from "./workload.js";
+
+/** Relative tolerance on the final loss against tapegrad's float64 run, per dtype. */
+export const AGREEMENT_RTOL: Record<FloatDType, number> = { float32: 1e-4, float64: 1e-6 };
+
+/** The seed workload's row of one system in one dtype. */
+export interface SeedRow {
+  readonly system: string;
+  readonly label: string;
+  readonly dtype: FloatDType;
+  readonly backend: string;
+  readonly runs: number;
+  readonly medianS: number;
+  readonly minS: number;
+  readonly maxS: number;
+  /** Median time over tapegrad (nn)'s median in the same dtype; above 1 means slower than tapegrad. */
+  readonly vsTapegrad: number | null;
+  readonly finalLoss: number;
+  /** `|final − tapegrad float64 final| / tapegrad float64 final`. */
+  readonly relDiff: number | null;
+  /** Largest relative difference of any epoch's loss from the notebook's float64 trajectory. */
+  readonly maxRelDiffReference: number;
+  readonly testAccuracy: number;
+  readonly agrees: boolean;
+  readonly deterministic: boolean;
+}
+
+/** One matmul size of one system (float32). */
+export interface MatmulRow {
+  readonly system: string;
+  readonly label: string;
+  readonly n: number;
+  readonly samples: number;
+  readonly medianMs: number;
+  readonly gflops: number;
+  readonly gflopsMin: number;
+  readonly gflopsMax: number;
+  readonly vsTapegrad: number | null;
+}
+
+/** Per-op overhead, backward/forward ratio and heap growth of one system in one dtype. */
+export interface ExtraRow {
+  readonly system: string;
+  readonly label: string;
+  readonly dtype: FloatDType;
+  readonly tinyAddUs: number | null;
+  readonly forwardMs: number | null;
+  readonly forwardBackwardMs: number | null;
+  /** `(loss and gradients − loss alone) / loss alone`. */
+  readonly backwardOverForward: number | null;
+  readonly heapUsedDeltaMB: number | null;
+  readonly externalDeltaMB: number | null;
+  readonly heapSteps: number | null;
+  readonly heapRows: number | null;
+  readonly heapMsPerStep: number | null;
+}
+
+/** Where and when the benchmark ran. */
+export interface Machine {
+  readonly date: string;
+  readonly cpu: string;
+  readonly cores: number;
+  readonly node: string;
+  readonly platform: string;
+  readonly loadAverageStart: number[];
+  readonly loadAverageEnd: number[];
+}
+
+/** Everything `pnpm bench` measured, as written to `results/latest.json`. */
+export interface Results {
+  readonly machine: Machine;
+  readonly settings: {
+    epochs: number;
+    runs: number;
+    minRuns: number;
+    slowRunSeconds: number;
+    matmulSizes: readonly number[];
+    heapSteps: number;
+    heapRows: number;
+  };
+  readonly backends: { system: string; dtype: FloatDType; backend: string }[];
+  readonly seed: SeedRow[];
+  readonly matmul: MatmulRow[];
+  readonly extras: ExtraRow[];
+  readonly notes: string[];
+  readonly warnings: string[];
+  readonly totalSeconds: number;
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return ((s[(s.length - 1) >> 1] as number) + (s[s.length >> 1] as number)) / 2;
+};
+
+const labelOf = (id: string): string => SYSTEMS.find((s) => s.id === id)?.label ?? id;
+
+/** The seed rows: medians, ratios to tapegrad (nn), and the final-loss agreement check. */
+export function seedRows(reports: readonly RunnerReport[], reference: readonly number[]): SeedRow[] {
+  const baseline = (dtype: FloatDType): RunnerReport | undefined =>
+    reports.find((r) => r.system === "tapegrad-nn" && r.dtype === dtype && r.seed !== undefined);
+  const f64 = baseline("float64")?.seed?.losses.at(-1);
+  return reports.flatMap((r): SeedRow[] => {
+    const seed = r.seed;
+    if (seed === undefined) return [];
+    const base = baseline(r.dtype)?.seed;
+    const medianS = median(seed.runsMs) / 1000;
+    const finalLoss = seed.losses.at(-1) ?? Number.NaN;
+    const relDiff = f64 === undefined ? null : Math.abs(finalLoss - f64) / Math.abs(f64);
+    const maxRelDiffReference = Math.max(
+      ...seed.losses.map((l, i) => Math.abs(l - (reference[i] ?? Number.NaN)) / Math.abs(reference[i] ?? 1)),
+    );
+    return [
+      {
+        system: r.system,
+        label: labelOf(r.system),
+        dtype: r.dtype,
+        backend: r.backend,
+        runs: seed.runsMs.length,
+        medianS,
+        minS: Math.min(...seed.runsMs) / 1000,
+        maxS: Math.max(...seed.runsMs) / 1000,
+        vsTapegrad: base === undefined ? null : medianS / (median(base.runsMs) / 1000),
+        finalLoss,
+        relDiff,
+        maxRelDiffReference,
+        testAccuracy: seed.accuracies.at(-1)?.accuracy ?? Number.NaN,
+        agrees: relDiff !== null && relDiff <= AGREEMENT_RTOL[r.dtype],
+        deterministic: seed.deterministic,
+      },
+    ];
+  });
+}
+
+/** The matmul rows: GFLOP/s of the median, fastest and slowest call, and the time ratio to tapegrad. */
+export function matmulRows(reports: readonly RunnerReport[]): MatmulRow[] {
+  const tapegrad = reports.find((r) => r.system === "tapegrad-nn" && r.matmul !== undefined)?.matmul;
+  return reports.flatMap((r) =>
+    (r.matmul ?? []).map(({ n, latency }) => {
+      const gflop = (2 * n ** 3) / 1e9;
+      const base = tapegrad?.find((m) => m.n === n)?.latency.medianMs;
+      return {
+        system: r.system,
+        label: labelOf(r.system),
+        n,
+        samples: latency.samples,
+        medianMs: latency.medianMs,
+        gflops: gflop / (latency.medianMs / 1000),
+        gflopsMin: gflop / (latency.maxMs / 1000),
+        gflopsMax: gflop / (latency.minMs / 1000),
+        vsTapegrad: base === undefined ? null : latency.medianMs / base,
+      };
+    }),
+  );
+}
+
+/** The overhead rows, one per report that measured any of them. */
+export function extraRows(reports: readonly RunnerReport[]): ExtraRow[] {
+  return reports
+    .filter((r) => r.tinyAdd !== undefined || r.fwdBwd !== undefined || r.heap !== undefined)
+    .map((r) => ({
+      system: r.system,
+      label: labelOf(r.system),
+      dtype: r.dtype,
+      tinyAddUs: r.tinyAdd?.medianMs ?? null,
+      forwardMs: r.fwdBwd?.forwardMs ?? null,
+      forwardBackwardMs: r.fwdBwd?.forwardBackwardMs ?? null,
+      backwardOverForward:
+        r.fwdBwd === undefined
+          ? null
+          : (r.fwdBwd.forwardBackwardMs - r.fwdBwd.forwardMs) / r.fwdBwd.forwardMs,
+      heapUsedDeltaMB: r.heap?.heapUsedDeltaMB ?? null,
+      externalDeltaMB: r.heap?.externalDeltaMB ?? null,
+      heapSteps: r.heap?.steps ?? null,
+      heapRows: r.heap?.rows ?? null,
+      heapMsPerStep: r.heap?.msPerStep ?? null,
+    }));
+}
+
+const fixed = (x: number | null, digits: number): string => (x === null ? "—" : x.toFixed(digits));
+const sci = (x: number | null): string => (x === null ? "—" : x.toExponential(1));
+
+function seedCells(r: SeedRow): string[] {
+  return [
+    r.label,
+    r.dtype,
+    fixed(r.medianS, 2),
+    `${fixed(r.minS, 2)}..${fixed(r.maxS, 2)}`,
+    String(r.runs),
+    r.vsTapegrad === null ? "—" : `${r.vsTapegrad.toFixed(2)}×`,
+    r.finalLoss.toFixed(8),
+    sci(r.relDiff),
+    sci(r.maxRelDiffReference),
+    `${(100 * r.testAccuracy).toFixed(1)}%`,
+    (r.agrees ? "ok" : "DIFFERS") + (r.deterministic ? "" : ", varies"),
+  ];
+}
+
+const SEED_HEAD = [
+  "system",
+  "dtype",
+  "median s",
+  "min..max s",
+  "runs",
+  "time vs tapegrad",
+  "final loss",
+  "Δ vs tapegrad f64",
+  "max Δ vs notebook",
+  "test acc",
+  "loss check",
+];
+
+function matmulCells(r: MatmulRow): string[] {
+  return [
+    r.label,
+    `${r.n}×${r.n}`,
+    fixed(r.medianMs, 2),
+    fixed(r.gflops, 2),
+    `${fixed(r.gflopsMin, 2)}..${fixed(r.gflopsMax, 2)}`,
+    String(r.samples),
+    r.vsTapegrad === null ? "—" : `${r.vsTapegrad.toFixed(2)}×`,
+  ];
+}
+
+const MATMUL_HEAD = [
+  "system",
+  "size",
+  "median ms",
+  "GFLOP/s",
+  "min..max GFLOP/s",
+  "calls",
+  "time vs tapegrad",
+];
+
+function extraCells(r: ExtraRow): string[] {
+  return [
+    r.label,
+    r.dtype,
+    fixed(r.tinyAddUs, 2),
+    fixed(r.forwardMs, 2),
+    fixed(r.forwardBackwardMs, 2),
+    fixed(r.backwardOverForward, 2),
+    fixed(r.heapUsedDeltaMB, 2),
+    fixed(r.externalDeltaMB, 2),
+  ];
+}
+
+const EXTRA_HEAD = [
+  "system",
+  "dtype",
+  "add [4] µs/op",
+  "forward ms",
+  "fwd+bwd ms",
+  "bwd/fwd",
+  "heap Δ MB",
+  "external Δ MB",
+];
+
+function header(res: Results): string[] {
+  const m = res.machine;
+  const s = res.settings;
+  return [
+    `${m.date} · ${m.cpu} · ${m.cores} cores · Node ${m.node} · ${m.platform}`,
+    `load average ${m.loadAverageStart.map((x) => x.toFixed(2)).join(" ")} at start, ` +
+      `${m.loadAverageEnd.map((x) => x.toFixed(2)).join(" ")} at end; every system runs on one thread, ` +
+      "one process at a time, but other work may share the machine",
+    `seed workload: ${s.epochs} epochs + test accuracy every 10, timed ${s.runs} runs after a warm-up of ` +
+      `${Math.round(s.epochs / 10)} epochs (${s.minRuns} runs when one run is estimated over ` +
+      `${s.slowRunSeconds} s); total ${res.totalSeconds.toFixed(0)} s`,
+  ];
+}
+
+function sectionNotes(res: Results): { seed: string; matmul: string; extras: string } {
+  const s = res.settings;
+  return {
+    seed:
+      "time vs tapegrad: median over tapegrad (nn)'s median in the same dtype (above 1 = slower). " +
+      "Δ: relative difference of the final loss; float32 rows must be within " +
+      `${AGREEMENT_RTOL.float32}, float64 rows within ${AGREEMENT_RTOL.float64}.`,
+    matmul:
+      "float32 A·B of fixed random matrices; GFLOP/s = 2n³ / time; min..max from the slowest and fastest call.",
+    extras:
+      "add: median over batches of 1000 adds of two [4] float32 tensors (tapegrad: inputs require grad, so " +
+      "the tape records). forward: the full-batch loss; fwd+bwd: loss and all gradients, no update; " +
+      `bwd/fwd = (fwd+bwd − forward) / forward. heap: growth over ${s.heapSteps} training steps on the ` +
+      `first ${s.heapRows} rows, after gc; external = typed arrays and WebAssembly memory.`,
+  };
+}
+
+/** The results as terminal tables, with the header, notes and warnings. */
+export function renderTerminal(res: Results): string {
+  const table = (head: string[], rows: string[][]): string => {
+    const t = new Table({
+      head,
+      style: { head: [], border: [], compact: true },
+    });
+    t.push(...rows);
+    return t.toString();
+  };
+  const notes = sectionNotes(res);
+  return [
+    ...header(res),
+    ...res.backends.map((b) => `  ${labelOf(b.system)} ${b.dtype}: ${b.backend || "did not start"}`),
+    "",
+    "Seed workload (64-32-16-10 sigmoid MLP, 1500 rows, full-batch gradient descent)",
+    table(SEED_HEAD, res.seed.map(seedCells)),
+    notes.seed,
+    "",
+    "Matmul (float32, square)",
+    table(MATMUL_HEAD, res.matmul.map(matmulCells)),
+    notes.matmul,
+    "",
+    "Overheads",
+    table(EXTRA_HEAD, res.extras.map(extraCells)),
+    notes.extras,
+    "",
+    ...res.notes.map((n) => `note: ${n}`),
+    ...res.warnings.map((w) => `WARNING: ${w}`),
+  ].join("\n");
+}
+
+/** The results as a Markdown page (`results/latest.md`). */
+export function renderMarkdown(res: Results): string {
+  const cellText = (cell: string): string => cell.replace(/\|/g, "\\|");
+  const table = (head: string[], rows: string[][]): string =>
+    [head, head.map(() => "---"), ...rows].map((r) => `| ${r.map(cellText).join(" | ")} |`).join("\n");
+  const notes = sectionNotes(res);
+  return `${[
+    "# tapegrad benchmark",
+    "",
+    "Written by `pnpm bench` (packages/bench); the same numbers are in `latest.json`.",
+    "",
+    ...header(res).map((l) => `- ${l}`),
+    ...res.backends.map((b) => `- ${labelOf(b.system)} ${b.dtype}: ${b.backend || "did not start"}`),
+    "",
+    "## Seed workload",
+    "",
+    "64-32-16-10 sigmoid MLP, quadratic loss, full batch of the 1500 raw training rows, lr 2000/1500.",
+    "",
+    table(SEED_HEAD, res.seed.map(seedCells)),
+    "",
+    notes.seed,
+    "",
+    "## Matmul",
+    "",
+    table(MATMUL_HEAD, res.matmul.map(matmulCells)),
+    "",
+    notes.matmul,
+    "",
+    "## Overheads",
+    "",
+    table(EXTRA_HEAD, res.extras.map(extraCells)),
+    "",
+    notes.extras,
+    "",
+    ...(res.notes.length > 0 ? ["## Notes", "", ...res.notes.map((n) => `- ${n}`), ""] : []),
+    ...(res.warnings.length > 0 ? ["## Warnings", "", ...res.warnings.map((w) => `- ${w}`), ""] : []),
+  ].join("\n")}`;
+}
