@@ -97,11 +97,12 @@ export function tapegradRawTrainer(
   dtype: FloatDType,
 ): SeedTrainer {
   const classes = SEED.sizes[SEED.sizes.length - 1] as number;
-  const start = init.map((l) => ({ weight: inDType(l.weight, dtype), bias: inDType(l.bias, dtype) }));
   const params = init.flatMap((l) => [
     tensor(inDType(l.weight, dtype), { dtype, shape: [l.outFeatures, l.inFeatures], requiresGrad: true }),
     tensor(inDType(l.bias, dtype), { dtype, requiresGrad: true }),
   ]);
+  // Copies (data() copies), since the updates write into the parameters' storage.
+  const start = params.map((p) => tensor(p.data(), { dtype, shape: p.shape }));
   const x = features(data.train, dtype);
   const target = tensor(inDType(oneHotRows(data.train.labels, classes), dtype), {
     dtype,
@@ -125,9 +126,8 @@ export function tapegradRawTrainer(
   };
   return {
     reset: () => {
-      start.forEach((s, i) => {
-        (params[2 * i] as Tensor).assign(tensor(s.weight, { dtype, shape: (params[2 * i] as Tensor).shape }));
-        (params[2 * i + 1] as Tensor).assign(tensor(s.bias, { dtype }));
+      params.forEach((p, i) => {
+        p.assign(start[i] as Tensor);
       });
       zeroGrad();
     },
