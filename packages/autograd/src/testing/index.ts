@@ -305,7 +305,9 @@ function compare(
     const tol = atol + rtol * Math.abs(y);
     const diff = Math.abs(x - y);
     const bothNaN = Number.isNaN(x) && Number.isNaN(y);
-    const ok = x === y || (bothNaN && (options.equalNaN ?? false)) || diff <= tol;
+    // Infinities match only themselves (inf - inf is NaN, and inf <= atol + rtol·inf would pass anything).
+    const finite = Number.isFinite(x) && Number.isFinite(y);
+    const ok = x === y || (bothNaN && (options.equalNaN ?? false)) || (finite && diff <= tol);
     if (ok) continue;
     count++;
     if (mismatches.length < keep)
@@ -346,7 +348,7 @@ export function allClose(actual: Comparable, expected: Comparable, options: AllC
  * } catch (e) {
  *   console.log((e as Error).message);
  *   // doubling: 1 of 2 elements not close (rtol 0.00001, atol 1e-8)
- *   //   at [1]: actual 2, expected 2.5, |diff| 0.5 > tol 0.000035
+ *   //   at [1]: actual 2, expected 2.5, |diff| 0.5 > tol 0.00002501
  * }
  * ```
  * @category Testing
