@@ -79,6 +79,9 @@ const BINARY_EXPR = {
   lt: "x < y ? 1 : 0",
   le: "x <= y ? 1 : 0",
   atan2: "Math.atan2(x, y)",
+  // vjps of sigmoid and tanh in one pass: x is the op's output, y its cotangent
+  sigmoidGrad: "y * x * (1 - x)",
+  tanhGrad: "y * (1 - x * x)",
 } as const;
 
 /** Names of the compiled binary loops. @internal */
@@ -123,10 +126,18 @@ export function where(
   shape: readonly number[],
   dtype: DType,
 ): NDArray {
-  const c = broadcastTo(cond, shape).data;
-  const x = broadcastTo(a, shape).data;
-  const y = broadcastTo(b, shape).data;
-  const out = allocate(dtype, c.length);
-  for (let i = 0; i < c.length; i++) out[i] = (c[i] as number) !== 0 ? (x[i] as number) : (y[i] as number);
+  const n = sizeOf(shape);
+  // Operands that are full-size or single values are read in place; others are broadcast first.
+  const flat = (x: NDArray) =>
+    x.data.length === n || x.data.length === 1 ? x.data : broadcastTo(x, shape).data;
+  const c = flat(cond);
+  const x = flat(a);
+  const y = flat(b);
+  const out = allocate(dtype, n);
+  const sc = c.length === n ? 1 : 0;
+  const sx = x.length === n ? 1 : 0;
+  const sy = y.length === n ? 1 : 0;
+  for (let i = 0; i < n; i++)
+    out[i] = (c[i * sc] as number) !== 0 ? (x[i * sx] as number) : (y[i * sy] as number);
   return { data: out, shape, dtype };
 }

@@ -12,6 +12,7 @@ const K_BLOCK = 64;
 /**
  * C = op(A) @ op(B) with op(X) = X or Xᵀ per flag, over broadcast batch axes. `a` is [..., r, c] and
  * op(A) is [M, K]; likewise `b` gives [K, N]. `batch` is the broadcast batch shape (validated by the op).
+ * With `bias` ([N]), computes C + bias on every row in the same pass (PyTorch's addmm).
  * @internal
  */
 export function matmul(
@@ -20,6 +21,7 @@ export function matmul(
   transA: boolean,
   transB: boolean,
   batch: readonly number[],
+  bias: NDArray | null = null,
 ): NDArray {
   const ra = a.shape.length;
   const rb = b.shape.length;
@@ -33,7 +35,20 @@ export function matmul(
   if (a.dtype !== "int32" && M * N * K >= WASM_MATMUL_MIN_WORK) {
     const out = allocate(a.dtype, nb * M * N) as Float32Array | Float64Array;
     const done = forEachBatch(batch, sa, sb, (t, offA, offB) =>
-      gemmWasm(a.data, offA * M * K, transA, b.data, offB * K * N, transB, out, t * M * N, M, N, K),
+      gemmWasm(
+        a.data,
+        offA * M * K,
+        transA,
+        b.data,
+        offB * K * N,
+        transB,
+        out,
+        t * M * N,
+        M,
+        N,
+        K,
+        bias?.data ?? null,
+      ),
     );
     if (done) return { data: out, shape: outShape, dtype: a.dtype };
   }
@@ -64,6 +79,11 @@ export function matmul(
       if ((idx[d] as number) < (batch[d] as number)) break;
       idx[d] = 0;
     }
+  }
+  if (bias !== null) {
+    const bv = bias.data;
+    for (let r = 0; r < acc.length; r += N)
+      for (let j = 0; j < N; j++) acc[r + j] = (acc[r + j] as number) + (bv[j] as number);
   }
   if (a.dtype === "float64") return { data: acc, shape: outShape, dtype: "float64" };
   const out = allocate(a.dtype, acc.length);

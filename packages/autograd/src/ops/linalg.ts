@@ -5,7 +5,7 @@ import * as K from "../kernels/matmul.js";
 import { apply, defineOp } from "../op.js";
 import { broadcastShapes } from "../shape.js";
 import type { Tensor } from "../tensor.js";
-import { promote, type TensorLike } from "./cast.js";
+import { asTensor, cast, promote, type TensorLike } from "./cast.js";
 import { reshape } from "./movement.js";
 
 /** @internal */
@@ -102,4 +102,59 @@ export function matmul(
   if (vecA) return reshape(out, [...out.shape.slice(0, -2), out.shape[out.ndim - 1] as number]);
   if (vecB) return reshape(out, out.shape.slice(0, -1));
   return out;
+}
+
+/** @internal */
+export const linearOp = defineOp({
+  name: "linear",
+  inputs: ["x", "weight", "bias"],
+  forward: ([x, w, b]) => K.matmul(x!, w!, false, true, [], b!),
+  // y = x·Wᵀ + b: dx = g·W, dW = gᵀ·x, db = g summed over rows (the tape does the sum)
+  vjp: ({ inputs: [x, w, b], g }) => [
+    x!.requiresGrad ? matmulT(g, w!, false, false) : null,
+    w!.requiresGrad ? matmulT(g, x!, true, false) : null,
+    b!.requiresGrad ? g : null,
+  ],
+});
+
+/**
+ * The affine map of a fully connected layer, `x @ weightᵀ + bias` (PyTorch's `F.linear`), with `weight`
+ * [out, in], `bias` [out] (optional) and `x` [..., in]; the result is [..., out]. The bias is added in the
+ * same pass as the product. Mixed dtypes promote. Gradient: `g @ weight` for x, `gᵀ @ x` for the weight
+ * (summed over leading axes), `g` summed over rows for the bias.
+ * @throws {ShapeError} If `weight` is not 2-D, `x`'s last axis differs from `in`, or `bias` is not [out].
+ * @example
+ * ```ts
+ * import { linear, tensor } from "@tapegrad/autograd";
+ * const w = tensor([[1, 0], [0, 2], [1, 1]]);
+ * console.log(linear(tensor([[3, 4]]), w, tensor([0, 0, 1])).toArray()); // [[3, 8, 8]]
+ * ```
+ * @category Linear algebra
+ */
+export function linear(x: TensorLike, weight: Tensor, bias: Tensor | null = null): Tensor {
+  const t = asTensor(x);
+  if (weight.ndim !== 2) {
+    throw new ShapeError(`linear: weight must be 2-D [out, in]; got ${fmtShape(weight.shape)}`);
+  }
+  const [outF, inF] = weight.shape as [number, number];
+  if (t.ndim === 0 || t.shape[t.ndim - 1] !== inF) {
+    throw new ShapeError(
+      `linear: input's last axis must equal the weight's in-features; got x ${fmtShape(t.shape)} and weight ${fmtShape(weight.shape)} (expected [..., ${inF}])`,
+    );
+  }
+  if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== outF)) {
+    throw new ShapeError(
+      `linear: bias must be [${outF}] for weight ${fmtShape(weight.shape)}; got ${fmtShape(bias.shape)}`,
+    );
+  }
+  const lead = t.shape.slice(0, -1);
+  const x2 = t.ndim === 2 ? t : reshape(t, [-1, inF]);
+  let y: Tensor;
+  if (bias === null) y = matmulT(...promote(x2, weight), false, true);
+  else {
+    const [xp, wp] = promote(x2, weight);
+    const [xb, bp] = promote(xp, bias);
+    y = apply(linearOp, [xb, cast(wp, xb.dtype), bp], undefined);
+  }
+  return t.ndim === 2 ? y : reshape(y, [...lead, outF]);
 }

@@ -14,7 +14,8 @@ export const WASM_MATMUL_MIN_WORK = 16 * 1024;
 
 /**
  * One (batch-item) product C[M,N] = op(A)·op(B) into `out` at `offC`, or false when WebAssembly is not
- * available. `A` and `B` are read at `offA`/`offB` in their stored layout.
+ * available. `A` and `B` are read at `offA`/`offB` in their stored layout; `bias` ([N]), when given, starts
+ * every row of C so the product is added to it in the same pass.
  * @internal
  */
 export function gemmWasm(
@@ -29,6 +30,7 @@ export function gemmWasm(
   M: number,
   N: number,
   K: number,
+  bias: TypedArray | null = null,
 ): boolean {
   const rt = wasm();
   if (rt === null) return false;
@@ -61,6 +63,9 @@ export function gemmWasm(
   const rsA = (transA ? 1 : K) * size;
   const csA = (transA ? M : 1) * size;
   const gemm = f32 ? rt.kernels.gemm_f32 : rt.kernels.gemm_f64;
+  if (bias !== null) {
+    for (let i = 0; i < strips * MR; i++) heap.set(bias.subarray(0, N), cOff + i * Np);
+  }
   for (let kb = 0; kb < K; kb += KC) {
     const kc = Math.min(KC, K - kb);
     gemm(
@@ -74,7 +79,7 @@ export function gemmWasm(
       strips,
       panels,
       kc,
-      kb === 0 ? 0 : -1,
+      kb === 0 && bias === null ? 0 : -1,
     );
   }
   if (Np === N) out.set(heap.subarray(cOff, cOff + M * N), offC);
