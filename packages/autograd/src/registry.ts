@@ -5,7 +5,7 @@ import * as C from "./composites.js";
 import type { OpDef } from "./op.js";
 import * as B from "./ops/binary.js";
 import { castOp } from "./ops/cast.js";
-import { matmulOp } from "./ops/linalg.js";
+import { linearOp, matmulOp } from "./ops/linalg.js";
 import * as M from "./ops/movement.js";
 import * as R from "./ops/reduce.js";
 import * as U from "./ops/unary.js";
@@ -25,7 +25,9 @@ export const OPS = {
   cos: U.cosOp,
   tan: U.tanOp,
   tanh: U.tanhOp,
+  tanhGrad: U.tanhGradOp,
   sigmoid: U.sigmoidOp,
+  sigmoidGrad: U.sigmoidGradOp,
   relu: U.reluOp,
   leakyRelu: U.leakyReluOp,
   softplus: U.softplusOp,
@@ -59,6 +61,7 @@ export const OPS = {
   scatterAdd: M.scatterAddOp,
   identity: M.identityOp,
   matmul: matmulOp,
+  linear: linearOp,
 } as const satisfies Record<string, OpDef<never>>;
 
 /** Names of the primitives. @internal */
