@@ -25,6 +25,7 @@ import {
   gt,
   le,
   leakyRelu,
+  linear,
   log,
   log1p,
   logicalAnd,
@@ -78,6 +79,7 @@ import {
 import { broadcastPairArb, shapeArb } from "@tapegrad/autograd/testing";
 import fc from "fast-check";
 import { identity } from "../src/ops/movement.js";
+import { sigmoidGrad, tanhGrad } from "../src/ops/unary.js";
 import type { CompositeName, OpName } from "../src/registry.js";
 import {
   alongAxis,
@@ -190,6 +192,22 @@ const matmulArb: fc.Arbitrary<Sample> = fc
       label: `${kind} ${s.map(fmt).join(" x ")} ${JSON.stringify(opts)}`,
       shapes: s,
       call: (x: Tensor, y: Tensor) => matmul(x, y, opts),
+    };
+  });
+
+const linearArb: fc.Arbitrary<Sample> = fc
+  .record({
+    lead: shapeArb({ maxRank: 2, maxSize: 3 }),
+    inF: fc.integer({ min: 1, max: 4 }),
+    outF: fc.integer({ min: 1, max: 4 }),
+    bias: fc.boolean(),
+  })
+  .map(({ lead, inF, outF, bias }) => {
+    const shapes = [[...lead, inF], [outF, inF], ...(bias ? [[outF]] : [])];
+    return {
+      label: `${shapes.map(fmt).join(", ")}`,
+      shapes,
+      call: (x: Tensor, w: Tensor, b?: Tensor) => linear(x, w, b ?? null),
     };
   });
 
@@ -633,6 +651,49 @@ export const OP_SPECS = {
     samples: unarySamples(sigmoid),
     random: elementwise(sigmoid),
     forward: [fwd("0, 2, -2", () => sigmoid(f64([0, 2, -2])), [0.5, sigmoidOf(2), sigmoidOf(-2)])],
+  },
+  sigmoidGrad: {
+    differentiable: true,
+    order: 2,
+    domain: real,
+    samples: [
+      sample(
+        "same shape [2, 3]",
+        [
+          [2, 3],
+          [2, 3],
+        ],
+        sigmoidGrad,
+      ),
+      sample(
+        "broadcast [3, 1] x [1, 4]",
+        [
+          [3, 1],
+          [1, 4],
+        ],
+        sigmoidGrad,
+      ),
+    ],
+    random: broadcasting(sigmoidGrad),
+    forward: [fwd("g·y(1 - y)", () => sigmoidGrad(f64([0.5, 0.25, 2]), f64([1, 4, 1])), [0.25, 0.75, -2])],
+  },
+  tanhGrad: {
+    differentiable: true,
+    order: 2,
+    domain: real,
+    samples: [
+      sample(
+        "same shape [2, 3]",
+        [
+          [2, 3],
+          [2, 3],
+        ],
+        tanhGrad,
+      ),
+      sample("scalar y x [2, 3] g", [[], [2, 3]], tanhGrad),
+    ],
+    random: broadcasting(tanhGrad),
+    forward: [fwd("g(1 - y²)", () => tanhGrad(f64([0.5, 0, 2]), f64([1, 3, 1])), [0.75, 3, -3])],
   },
   relu: {
     differentiable: true,
@@ -1600,6 +1661,69 @@ export const OP_SPECS = {
         () => matmul(tensor(2), tensor([1])),
         ShapeError,
         /^matmul: operands must have at least one axis/,
+      ),
+    ],
+  },
+
+  linear: {
+    differentiable: true,
+    order: 2,
+    domain: real,
+    samples: [
+      sample("x [2, 3], weight [4, 3], bias [4]", [[2, 3], [4, 3], [4]], (x, w, b) => linear(x, w, b)),
+      sample(
+        "no bias",
+        [
+          [2, 3],
+          [4, 3],
+        ],
+        (x, w) => linear(x, w),
+      ),
+      sample("vector x [3]", [[3], [2, 3], [2]], (x, w, b) => linear(x, w, b)),
+      sample("batched x [2, 2, 3]", [[2, 2, 3], [1, 3], [1]], (x, w, b) => linear(x, w, b)),
+    ],
+    random: linearArb,
+    forward: [
+      fwd(
+        "x Wᵀ + b",
+        () =>
+          linear(
+            tensor([[3, 4]]),
+            tensor([
+              [1, 0],
+              [0, 2],
+              [1, 1],
+            ]),
+            tensor([0, 0, 1]),
+          ),
+        [[3, 8, 8]],
+      ),
+      fwd("without bias, batched", () => linear(tensor([[[1, 2]], [[3, 4]]]), tensor([[1, 1]])), [
+        [[3]],
+        [[7]],
+      ]),
+      fwd("float64 bias promotes", () => linear(tensor([[1]]), tensor([[2]]), f64([0.5])), [[2.5]], {
+        dtype: "float64",
+      }),
+    ],
+    errors: [
+      err(
+        "weight not 2-D",
+        () => linear(tensor([1]), tensor([1])),
+        ShapeError,
+        /^linear: weight must be 2-D \[out, in\]; got \[1\]/,
+      ),
+      err(
+        "in-features differ",
+        () => linear(tensor([[1, 2]]), tensor([[1, 2, 3]])),
+        ShapeError,
+        /^linear: input's last axis must equal the weight's in-features; got x \[1, 2\] and weight \[1, 3\]/,
+      ),
+      err(
+        "bias of the wrong shape",
+        () => linear(tensor([[1]]), tensor([[1]]), tensor([1, 2])),
+        ShapeError,
+        /^linear: bias must be \[1\]/,
       ),
     ],
   },

@@ -2,6 +2,12 @@
 // in the typecheck.
 
 import { describe, expect, test } from "vitest";
+import * as binary from "../src/ops/binary.js";
+import * as castOps from "../src/ops/cast.js";
+import * as linalg from "../src/ops/linalg.js";
+import * as movement from "../src/ops/movement.js";
+import * as reduce from "../src/ops/reduce.js";
+import * as unary from "../src/ops/unary.js";
 import { COMPOSITES, OPS } from "../src/registry.js";
 import { OP_SPECS, ROWS } from "./op-specs.js";
 
@@ -9,6 +15,18 @@ describe("op table", () => {
   test("its keys are exactly the registry's primitives and composites", () => {
     const registry = [...Object.keys(OPS), ...Object.keys(COMPOSITES)].sort();
     expect(Object.keys(OP_SPECS).sort()).toEqual(registry);
+  });
+
+  test("every op declared in src/ops is in the registry (so it has a row)", () => {
+    const declared = [binary, castOps, linalg, movement, reduce, unary].flatMap((m) =>
+      Object.values(m).filter(
+        (v): v is { name: string } =>
+          typeof v === "object" && v !== null && "forward" in v && "inputs" in v && "name" in v,
+      ),
+    );
+    const registered = new Set<unknown>(Object.values(OPS));
+    expect(declared.filter((op) => !registered.has(op)).map((op) => op.name)).toEqual([]);
+    expect(declared.length).toBe(Object.keys(OPS).length);
   });
 
   test("every primitive's name field equals its registry key", () => {
