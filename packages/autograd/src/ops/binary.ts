@@ -37,11 +37,16 @@ export const divOp = binaryOp("div", ({ inputs: [a, b], out, g }) => {
   return [a!.requiresGrad ? ga : null, b!.requiresGrad ? neg(mul(ga, out)) : null];
 });
 // d aᵇ = b aᵇ⁻¹ da + aᵇ log a db; the db term is skipped unless b needs it (log a is NaN for a < 0).
+// NOTE: at a = 0 the terms are 0·∞ = NaN where the limits are 0 (d a⁰ = 0, and aᵇ log a → 0 for b ≥ 0),
+// so they are masked there, as PyTorch does; only at a = 0, so second derivatives elsewhere stay exact.
 /** @internal */
-export const powOp = binaryOp("pow", ({ inputs: [a, b], out, g }) => [
-  mul(g, mul(b!, pow(a!, sub(b!, 1)))),
-  b!.requiresGrad ? mul(g, mul(out, log(a!))) : null,
-]);
+export const powOp = binaryOp("pow", ({ inputs: [a, b], out, g }) => {
+  const atZero = eq(a!, 0);
+  return [
+    where(logicalAnd(atZero, eq(b!, 0)), 0, mul(g, mul(b!, pow(a!, sub(b!, 1))))),
+    b!.requiresGrad ? where(logicalAnd(atZero, ge(b!, 0)), 0, mul(g, mul(out, log(a!)))) : null,
+  ];
+});
 // Ties split the gradient evenly, as PyTorch does: d max(a, b) = [a > b] da + [a < b] db + ½[a = b](da + db).
 /** @internal */
 export const maximumOp = binaryOp("maximum", ({ inputs: [a, b], g }) => {
