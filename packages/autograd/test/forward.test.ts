@@ -140,6 +140,18 @@ describe("edge values", () => {
     expect([ga?.item(), gb?.item()]).toEqual([0.5, 0.5]);
   });
 
+  test("pow at a base of 0 takes the limits, as PyTorch does: no NaN from 0·∞", () => {
+    const at = (a: number, b: number) =>
+      grad((x: Tensor, y: Tensor) => x.pow(y).sum(), { argnums: [0, 1] })(f64([a]), f64([b])).map((t) =>
+        t.item(),
+      );
+    expect(at(0, 2)).toEqual([0, 0]); // d/da a² = 2a, d/db aᵇ = aᵇ log a → 0
+    expect(at(0, 0)).toEqual([0, 0]); // d/da a⁰ = 0
+    expect(at(0, 0.5)).toEqual([Number.POSITIVE_INFINITY, 0]); // √a has an infinite slope at 0
+    expect(at(2, 0)).toEqual([0, Math.LN2]);
+    expect(grad((x: Tensor) => x.pow(0).sum())(f64([0, 3])).toArray()).toEqual([0, 0]);
+  });
+
   test("sqrt at 0 has an infinite gradient", () => {
     expect(grad((x: Tensor) => x.sqrt().sum())(f64([0])).item()).toBe(Infinity);
   });
