@@ -260,7 +260,7 @@ export function squeeze(x: TensorLike, options: { axis?: number | readonly numbe
  */
 export function unsqueeze(x: TensorLike, axis: number): Tensor {
   const t = asTensor(x);
-  const a = normalizeAxis("unsqueeze", axis, t.ndim + 1);
+  const a = newAxis("unsqueeze", axis, t.ndim);
   return reshape(t, [...t.shape.slice(0, a), 1, ...t.shape.slice(a)]);
 }
 
@@ -284,7 +284,7 @@ export function stack(xs: readonly Tensor[], options: { axis?: number } = {}): T
       );
     }
   }
-  const axis = normalizeAxis("stack", options.axis ?? 0, first.ndim + 1);
+  const axis = newAxis("stack", options.axis ?? 0, first.ndim);
   return concat(
     xs.map((x) => unsqueeze(x, axis)),
     { axis },
@@ -317,6 +317,16 @@ export function oneHot(labels: Tensor, numClasses: number, options: { dtype?: DT
   }
   const classes = arange(numClasses, undefined, { dtype: "int32" });
   return cast(eq(unsqueeze(labels, -1), classes), options.dtype ?? "float32");
+}
+
+/** Normalises where a new axis goes in a tensor of rank `ndim`: one of `-ndim - 1 .. ndim`. */
+function newAxis(op: string, axis: number, ndim: number): number {
+  if (!Number.isInteger(axis) || axis < -ndim - 1 || axis > ndim) {
+    throw new ShapeError(
+      `${op}: axis ${axis} is out of range for a new axis of a tensor of rank ${ndim}; valid axes: [${-ndim - 1}, ${ndim}]`,
+    );
+  }
+  return axis < 0 ? axis + ndim + 1 : axis;
 }
 
 function floatOf(x: TensorLike): Tensor {
