@@ -438,8 +438,8 @@ export interface CustomVjpContext {
 /**
  * Wraps `f` so that its gradient comes from `rule` instead of from differentiating `f` (JAX's
  * `custom_vjp`, PyTorch's `autograd.Function`). `f` runs without recording; `rule` returns one cotangent
- * per input (or null), of the input's shape or broadcastable to it. Write `rule` with tapegrad ops and
- * higher derivatives go through it too.
+ * per input (or null), of the input's shape or of a shape the input broadcasts to (it is summed back).
+ * Write `rule` with tapegrad ops and higher derivatives go through it too.
  * @throws {AutogradError} When the rule returns the wrong number of cotangents or a shape that does not fit.
  * @example
  * ```ts
