@@ -2000,7 +2000,7 @@ export const OP_SPECS = {
         "axis out of range",
         () => unsqueeze(tensor([1]), 2),
         ShapeError,
-        /^unsqueeze: axis 2 is out of range/,
+        /^unsqueeze: axis 2 is out of range for a new axis of a tensor of rank 1; valid axes: \[-2, 1\]/,
       ),
     ],
   },
@@ -2039,6 +2039,12 @@ export const OP_SPECS = {
     ],
     errors: [
       err("empty list", () => stack([]), ShapeError, /^stack: needs at least one tensor/),
+      err(
+        "axis out of range",
+        () => stack([tensor([1])], { axis: -3 }),
+        ShapeError,
+        /^stack: axis -3 is out of range for a new axis of a tensor of rank 1/,
+      ),
       err(
         "shapes differ",
         () => stack([tensor([1]), tensor([1, 2])]),
