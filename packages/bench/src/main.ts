@@ -94,6 +94,15 @@ function run(options: RunnerOptions): RunnerReport {
   return JSON.parse(line) as RunnerReport;
 }
 
+/** The commit the benchmark ran, with `+changes` when tracked files differ from it. */
+function revision(): string {
+  const git = (...a: string[]): string =>
+    spawnSync("git", a, { cwd: here(".."), encoding: "utf8" }).stdout?.trim() ?? "";
+  const commit = git("rev-parse", "--short", "HEAD");
+  if (commit === "") return "unknown";
+  return git("status", "--porcelain", "--untracked-files=no") === "" ? commit : `${commit}+changes`;
+}
+
 function main(): void {
   const start = performance.now();
   const loadAverageStart = loadavg();
@@ -145,6 +154,7 @@ function main(): void {
   const results: Results = {
     machine: {
       date: new Date().toISOString(),
+      commit: revision(),
       cpu: cpu[0]?.model ?? "unknown",
       cores: cpu.length,
       node: process.version,

@@ -64,6 +64,8 @@ export interface ExtraRow {
 /** Where and when the benchmark ran. */
 export interface Machine {
   readonly date: string;
+  /** Short commit hash, with `+changes` when tracked files were modified. */
+  readonly commit: string;
   readonly cpu: string;
   readonly cores: number;
   readonly node: string;
@@ -265,7 +267,7 @@ function header(res: Results): string[] {
   const m = res.machine;
   const s = res.settings;
   return [
-    `${m.date} · ${m.cpu} · ${m.cores} cores · Node ${m.node} · ${m.platform}`,
+    `${m.date} · commit ${m.commit} · ${m.cpu} · ${m.cores} cores · Node ${m.node} · ${m.platform}`,
     `load average ${m.loadAverageStart.map((x) => x.toFixed(2)).join(" ")} at start, ` +
       `${m.loadAverageEnd.map((x) => x.toFixed(2)).join(" ")} at end; every system runs on one thread, ` +
       "one process at a time, but other work may share the machine",
