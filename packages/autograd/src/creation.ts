@@ -323,7 +323,12 @@ export function rand(shape: Shape, options: RandomOptions & { low?: number; high
   if (low > high) throw new ValueError(`rand: low ${low} is above high ${high}`);
   const gen = options.generator ?? getDefaultGenerator();
   const data = allocate(floatDType("rand", options.dtype), sizeOf(s));
-  for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * gen.uniform();
+  // NOTE: low + (high - low)·u can round up to exactly `high` (for float32 once in about 2²⁵ draws), so
+  // such a draw is redrawn: the values stay in [low, high) and uniform on it.
+  for (let i = 0; i < data.length; i++) {
+    do data[i] = low + (high - low) * gen.uniform();
+    while ((data[i] as number) >= high && low < high);
+  }
   return make(data, s, options);
 }
 
