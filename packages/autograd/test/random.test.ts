@@ -106,6 +106,28 @@ describe("random tensors", () => {
   });
 });
 
+describe("rand at the top of its range", () => {
+  /** A generator whose next uniform draws are given (then falls back to its seeded stream). */
+  class Scripted extends Generator {
+    #queue: number[];
+    constructor(values: number[]) {
+      super(0);
+      this.#queue = [...values];
+    }
+    override uniform(): number {
+      return this.#queue.shift() ?? super.uniform();
+    }
+  }
+
+  test.each(["float32", "float64"] as const)("a draw that rounds up to high in %s is redrawn", (dtype) => {
+    const top = 1 - 2 ** -53; // the largest uniform() can return
+    const x = rand([2], { generator: new Scripted([top, 0.5, top]), low: 1, high: 2, dtype });
+    const v = Array.from(x.data());
+    expect(v.every((t) => t >= 1 && t < 2)).toBe(true);
+    expect(v[0]).toBe(1.5);
+  });
+});
+
 describe("randint", () => {
   test("stays in [low, high), including negative bounds and the full int32 range", () => {
     const x = Array.from(randint(-3, 2, [500], { generator: new Generator(3) }).data());
