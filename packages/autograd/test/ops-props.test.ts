@@ -1,10 +1,10 @@
 // Properties of every differentiable row on random shapes and values (fast-check; FC_SEED replays a run):
-// the vjp matches finite differences, gradients have their inputs' shapes, the vjp is linear in the
-// cotangent, using the inputs twice doubles their gradients, jvp agrees with vjp, and for order-2 rows
-// the backward pass itself matches finite differences.
+// the vjp matches finite differences, float32 agrees with float64 forward, gradients have their inputs'
+// shapes, the vjp is linear in the cotangent, using the inputs twice doubles their gradients, jvp agrees
+// with vjp, and for order-2 rows the backward pass itself matches finite differences.
 
 import { add, concat, flatten, jvp, mul, type Tensor, vjp } from "@tapegrad/autograd";
-import { allClose, checkVjp } from "@tapegrad/autograd/testing";
+import { allClose, checkVjp, expectAllClose } from "@tapegrad/autograd/testing";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { DifferentiableSpec, Sample } from "./cases.js";
@@ -49,6 +49,15 @@ describe.each(DIFFERENTIABLE)("%s", (_, spec) => {
     property((s, xs, _rnd, seed) => {
       const r = checkVjp(s.call, xs, { ...tol, seed });
       if (!r.ok) fail(s, r.toString());
+    }),
+  );
+
+  test(
+    "the float32 forward agrees with the float64 one",
+    property((s, xs) => {
+      const y64 = s.call(...xs);
+      const y32 = s.call(...xs.map((x) => x.cast("float32")));
+      expectAllClose(y32.cast("float64"), y64, { rtol: 1e-4, atol: 1e-5, message: s.label });
     }),
   );
 
