@@ -1,11 +1,10 @@
 // The fully connected layer: y = x·Wᵀ + b, with PyTorch's layout, default initialisation and names.
 
 import {
-  add,
   type DType,
   DTypeError,
   type Generator,
-  matmul,
+  linear,
   ShapeError,
   Tensor,
   tensor,
@@ -86,9 +85,9 @@ function initializers(init: LinearInit): { weight: Initializer; bias: Initialize
 /**
  * Fully connected layer, `y = x·Wᵀ + b`, with weight `[outFeatures, inFeatures]` and bias `[outFeatures]`
  * (PyTorch's layout and names, so `weight`/`bias` state-dict entries are interchangeable). Input
- * `[..., inFeatures]` gives `[..., outFeatures]`. The product is `matmul(x, W, { transB: true })`, so the
- * transpose is never materialised. Parameters are initialised as PyTorch does unless `init` says otherwise
- * (see {@link LinearInit}). No backward code: gradients come from matmul and add.
+ * `[..., inFeatures]` gives `[..., outFeatures]`. The forward is autograd's `linear` (product and bias in one
+ * pass; the transpose is never materialised). Parameters are initialised as PyTorch does unless `init` says
+ * otherwise (see {@link LinearInit}). No backward code: gradients come from autograd's `linear` rule.
  * @throws {ValueError} If a feature count is not a non-negative integer.
  * @throws {DTypeError} If `dtype` is int32.
  * @example
@@ -156,8 +155,7 @@ export class Linear extends Module {
           `(inFeatures ${this.inFeatures})`,
       );
     }
-    const y = matmul(x, this.weight, { transB: true });
-    return this.bias === null ? y : add(y, this.bias);
+    return linear(x, this.weight, this.bias);
   }
 
   override extraRepr(): string {
