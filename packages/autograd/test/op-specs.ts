@@ -165,6 +165,8 @@ const matmulArb: fc.Arbitrary<Sample> = fc
       "matrix",
       "batched",
       "broadcast",
+      "vector.batched",
+      "batched.vector",
     ),
     transA: fc.boolean(),
     transB: fc.boolean(),
@@ -186,6 +188,8 @@ const matmulArb: fc.Arbitrary<Sample> = fc
         [batch, ...a],
         [1, ...b],
       ],
+      "vector.batched": [[k], [batch, ...b]],
+      "batched.vector": [[batch, ...a], [k]],
     };
     const s = shapes[kind] as Shape[];
     return {
@@ -305,16 +309,17 @@ const gatherArb: fc.Arbitrary<Sample> = shapeArb({ ...SMALL, minRank: 1 }).chain
 );
 
 const scatterAddArb: fc.Arbitrary<Sample> = shapeArb({ ...SMALL, minRank: 1 }).chain((s) =>
-  fc.integer({ min: 0, max: s.length - 1 }).chain((axis) =>
-    indicesArb(s[axis] as number).map((idx) => {
-      const updates = [...s.slice(0, axis), ...idx.shape, ...s.slice(axis + 1)];
+  fc.integer({ min: -s.length, max: s.length - 1 }).chain((axis) => {
+    const a = axis < 0 ? axis + s.length : axis;
+    return indicesArb(s[a] as number).map((idx) => {
+      const updates = [...s.slice(0, a), ...idx.shape, ...s.slice(a + 1)];
       return {
         label: `${fmt(updates)} into ${fmt(s)} axis ${axis} indices ${JSON.stringify(idx.toArray())}`,
         shapes: [updates],
         call: (u: Tensor) => scatterAdd(u, idx, { axis, shape: s }),
       };
-    }),
-  ),
+    });
+  }),
 );
 
 const whereArb: fc.Arbitrary<Sample> = broadcastPairArb(SMALL).chain(([a, b]) => {
