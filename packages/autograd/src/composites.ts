@@ -68,7 +68,8 @@ function varianceOf(op: string, x: TensorLike, options: VarianceOptions): Tensor
   const centered = sub(t, mean(t, { axis: axes, keepDims: true }));
   return div(
     sum(mul(centered, centered), { axis: axes, keepDims: options.keepDims ?? false }),
-    n - (options.correction ?? 1),
+    // PyTorch's divisor max(0, n - correction): an empty reduction is 0/0 = NaN, not 0/-1.
+    Math.max(0, n - (options.correction ?? 1)),
   );
 }
 
@@ -111,6 +112,8 @@ export function logsumexp(x: TensorLike, options: ReduceOptions = {}): Tensor {
  * -Infinity gets shift 0 so that it yields -Infinity rather than NaN.
  */
 function stableShift(t: Tensor, axes: number[]): Tensor {
+  // Reducing an empty axis: there is nothing to shift (Σ over nothing is 0, its log -Infinity).
+  if (axes.some((a) => t.shape[a] === 0)) return asTensor(0, t.dtype);
   const raw = max(t, { axis: axes, keepDims: true }).detach();
   return where(isFiniteMask(raw), raw, 0);
 }
