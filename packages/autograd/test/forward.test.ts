@@ -20,11 +20,14 @@ import {
   softmax,
   softplus,
   sub,
+  sum,
   type Tensor,
   tanh,
   tensor,
+  variance,
   vjp,
   where,
+  zeros,
 } from "@tapegrad/autograd";
 import { expectAllClose } from "@tapegrad/autograd/testing";
 import { describe, expect, test } from "vitest";
@@ -115,6 +118,20 @@ describe("edge values", () => {
     expectAllClose(pullback(f64([1, 0, 0]))[0] as Tensor, [0.5, 0, -0.5]);
     const [, pullbackSoftmax] = vjp((t: Tensor) => softmax(t), x);
     expectAllClose(pullbackSoftmax(f64([1, 0, 0]))[0] as Tensor, [0.25, 0, -0.25]);
+  });
+
+  test("reductions over an empty axis: Σ is 0, log Σ exp is -Infinity, mean and variance are NaN", () => {
+    const empty = f64([]);
+    expect(sum(empty).item()).toBe(0);
+    expect(logsumexp(empty).item()).toBe(Number.NEGATIVE_INFINITY);
+    expect(logsumexp(zeros([2, 0], { dtype: "float64" }), { axis: 1 }).toArray()).toEqual([
+      Number.NEGATIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+    ]);
+    expect(mean(empty).item()).toBeNaN();
+    expect(variance(empty).item()).toBeNaN();
+    expect(softmax(zeros([2, 0])).shape).toEqual([2, 0]);
+    expect(logSoftmax(empty).shape).toEqual([0]);
   });
 
   test("exp overflows to Infinity and underflows to 0 as IEEE says", () => {
