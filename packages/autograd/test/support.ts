@@ -1,7 +1,7 @@
 // Shared pieces of the registry-driven suites: input domains, deterministic draws for the fixed samples,
 // fast-check value arbitraries for the random ones, and the fast-check parameters (seed from FC_SEED).
 
-import { type DType, type NestedArray, type Shape, type Tensor, tensor } from "@tapegrad/autograd";
+import { type DType, type Shape, type Tensor, tensor } from "@tapegrad/autograd";
 import fc from "fast-check";
 
 /** STYLE.md's float64 finite-difference settings; a row may loosen them with a comment. */
@@ -150,14 +150,4 @@ export function fcParams(numRuns = 30): fc.Parameters<unknown> {
     numRuns: runs === undefined ? numRuns : Number(runs),
     ...(seed === undefined ? {} : { seed: Number(seed) }),
   };
-}
-
-/** Flattens a tensor's values to a plain array of numbers, for comparisons with hand-computed data. */
-export function values(t: Tensor): number[] {
-  return Array.from(t.data());
-}
-
-/** Nested values with every number rounded to `digits` significant digits (for readable expectations). */
-export function rounded(x: NestedArray, digits = 6): NestedArray {
-  return typeof x === "number" ? Number(x.toPrecision(digits)) : x.map((v) => rounded(v, digits));
 }
