@@ -163,6 +163,36 @@ describe("vjp, jvp, jacobian", () => {
     expectAllClose(t, [3 + Math.cos(1), 2]);
   });
 
+  test("transforms compose in every order: jvp(grad f) is a Hessian-vector product, jvp of jvp, grad of jvp", () => {
+    // f = Σ x³ + x₀x₁: H at [1, 2] = [[6, 1], [1, 12]]
+    const f = (x: Tensor) =>
+      add(
+        x.pow(3).sum(),
+        x
+          .slice([0], [1])
+          .mul(x.slice([1], [1]))
+          .sum(),
+      );
+    expect(jvp(grad(f), [f64([1, 2])], [f64([1, 0])])[1].toArray()).toEqual([6, 1]);
+    expect(jacobian(jacobian(f))(f64([1, 2])).toArray()).toEqual([
+      [6, 1],
+      [1, 12],
+    ]);
+    const cube = (y: Tensor) => y.pow(3);
+    const d1 = (x: Tensor) => jvp(cube, [x], [f64([1])])[1];
+    expect(jvp(d1, [f64([2])], [f64([1])])[1].toArray()).toEqual([12]);
+    const dsin = (x: Tensor) => jvp((y: Tensor) => y.sin(), [x], [f64([1])])[1].sum();
+    expect(grad(dsin)(f64([0.5])).item()).toBeCloseTo(-Math.sin(0.5), 14);
+  });
+
+  test("a gradient computed inside the tape carries its dependence on closed-over tensors", () => {
+    const w = x64([3], true);
+    const gx = grad((t: Tensor) => t.mul(w).square().sum())(f64([2])); // 2t·w² = 36
+    expect(gx.item()).toBe(36);
+    gx.sum().backward(); // d/dw 2t·w² = 4t·w = 24
+    expect(w.grad?.item()).toBe(24);
+  });
+
   test("jvp of a function that ignores its input is zero", () => {
     const [, t] = jvp((_a: Tensor) => f64([1, 2]), [f64([1])], [f64([1])]);
     expect(t.toArray()).toEqual([0, 0]);
