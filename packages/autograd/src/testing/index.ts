@@ -455,7 +455,7 @@ function dotAbs(a: Tensor, b: Tensor): [number, number] {
  * `check_vjp`: with a cotangent `u` of the output and a tangent `vₖ` per floating-point input, compares
  * `Σ ⟨vjp(u)ₖ, vₖ⟩` with `⟨u, (f(x + εv) - f(x - εv)) / 2ε⟩`. Inputs are converted to float64 (int32
  * inputs pass through unperturbed). It costs one backward and two forward passes at any size, so it
- * suits property tests on random shapes; {@link gradcheck} compares the full Jacobian instead.
+ * suits property tests on random shapes; `gradcheck` compares the full Jacobian instead.
  * @throws {ValueError} If `u` or a tangent does not have the shape of the output or its input.
  * @example
  * ```ts
