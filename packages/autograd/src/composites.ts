@@ -1,15 +1,15 @@
 // Functions built from primitives, with no vjp of their own: their gradients come from the primitives.
 
-import { arange } from "./creation.js";
-import { type DType, isFloat } from "./dtype.js";
+import { allocate, checkDType, type DType, isFloat } from "./dtype.js";
 import { DTypeError, fmtShape, ShapeError, ValueError } from "./errors.js";
+import { ndarray } from "./ndarray.js";
 import { add, div, eq, mul, sub, where } from "./ops/binary.js";
 import { asTensor, cast, type TensorLike } from "./ops/cast.js";
 import { concat, permute, reshape } from "./ops/movement.js";
 import { max, type ReduceOptions, sum } from "./ops/reduce.js";
 import { exp, log, sqrt } from "./ops/unary.js";
 import { normalizeAxes, normalizeAxis, reducedShape, shapesEqual, sizeOf } from "./shape.js";
-import type { Tensor } from "./tensor.js";
+import { Tensor } from "./tensor.js";
 
 /**
  * Arithmetic mean over the given axes (all by default). int32 input gives float32. Gradient: `g / n`
@@ -318,8 +318,10 @@ export function oneHot(labels: Tensor, numClasses: number, options: { dtype?: DT
     const v = d[i] as number;
     if (v < 0 || v >= numClasses) throw new ValueError(`oneHot: label ${v} is outside [0, ${numClasses})`);
   }
-  const classes = arange(numClasses, undefined, { dtype: "int32" });
-  return cast(eq(unsqueeze(labels, -1), classes), options.dtype ?? "float32");
+  // Not differentiable, so it is a plain fill rather than a composition of ops.
+  const out = allocate(checkDType("oneHot", options.dtype ?? "float32"), d.length * numClasses);
+  for (let i = 0; i < d.length; i++) out[i * numClasses + (d[i] as number)] = 1;
+  return new Tensor(ndarray(out, [...labels.shape, numClasses]));
 }
 
 /** Normalises where a new axis goes in a tensor of rank `ndim`: one of `-ndim - 1 .. ndim`. */

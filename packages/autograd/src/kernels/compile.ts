@@ -70,3 +70,55 @@ export function binaryLoop(expr: string, name = "binary"): BinaryLoop {
      }};`,
   )() as BinaryLoop;
 }
+
+/**
+ * Reduces a contiguous block: input [outer, r, inner] into `acc` [outer, inner], combining with `expr`
+ * over `v` (the running value) and `e` (the element).
+ * @internal
+ */
+export type BlockReduceLoop = (
+  a: TypedArray,
+  acc: Float64Array,
+  outer: number,
+  r: number,
+  inner: number,
+) => void;
+
+/** Compiles a {@link BlockReduceLoop} whose innermost loop is contiguous in memory. @internal */
+export function blockReduceLoop(expr: string, name = "reduce"): BlockReduceLoop {
+  return new Function(
+    `"use strict";
+     return function ${name}(a, acc, outer, r, inner) {
+       if (inner === 1) {
+         for (let o = 0; o < outer; o++) {
+           const base = o * r;
+           let v = acc[o];
+           for (let k = 0; k < r; k++) { const e = a[base + k]; v = ${expr}; }
+           acc[o] = v;
+         }
+         return;
+       }
+       // Four columns at a time down the r rows, so the running values stay in registers.
+       for (let o = 0; o < outer; o++) {
+         const dst = o * inner;
+         const base = o * r * inner;
+         let j = 0;
+         for (; j + 4 <= inner; j += 4) {
+           let v0 = acc[dst + j], v1 = acc[dst + j + 1], v2 = acc[dst + j + 2], v3 = acc[dst + j + 3];
+           for (let k = 0, p = base + j; k < r; k++, p += inner) {
+             let v = v0, e = a[p]; v0 = ${expr};
+             v = v1; e = a[p + 1]; v1 = ${expr};
+             v = v2; e = a[p + 2]; v2 = ${expr};
+             v = v3; e = a[p + 3]; v3 = ${expr};
+           }
+           acc[dst + j] = v0; acc[dst + j + 1] = v1; acc[dst + j + 2] = v2; acc[dst + j + 3] = v3;
+         }
+         for (; j < inner; j++) {
+           let v = acc[dst + j];
+           for (let k = 0, p = base + j; k < r; k++, p += inner) { const e = a[p]; v = ${expr}; }
+           acc[dst + j] = v;
+         }
+       }
+     };`,
+  )() as BlockReduceLoop;
+}

@@ -1,8 +1,9 @@
 // Forward math of reductions: sum, max and min over any set of axes, and argmax/argmin along one axis.
 
-import { allocate, type TypedArray } from "../dtype.js";
+import { allocate } from "../dtype.js";
 import type { NDArray } from "../ndarray.js";
 import { reducedShape, sizeOf, stridesOf } from "../shape.js";
+import { type BlockReduceLoop, blockReduceLoop } from "./compile.js";
 
 /** @internal */
 export type ReduceKind = "sum" | "max" | "min";
@@ -24,7 +25,7 @@ export function reduce(kind: ReduceKind, x: NDArray, axes: readonly number[], ke
     const last = axes[axes.length - 1] as number;
     reduceBlock(
       kind,
-      x.data,
+      x,
       acc,
       sizeOf(shape.slice(0, first)),
       sizeOf(shape.slice(first, last + 1)),
@@ -89,55 +90,34 @@ export function reduce(kind: ReduceKind, x: NDArray, axes: readonly number[], ke
   return { data: out, shape: outShape, dtype: x.dtype };
 }
 
+const COMBINE: Record<ReduceKind, string> = {
+  sum: "v + e",
+  max: "e > v || e !== e ? e : v",
+  min: "e < v || e !== e ? e : v",
+};
+
+// NOTE: one compiled loop per kind and dtype keeps each loop's element reads monomorphic.
+const blockLoops = new Map<string, BlockReduceLoop>();
+
 /**
  * The common case: the reduced axes are adjacent, so the input is [outer, r, inner] and the result
- * [outer, inner]. Each case keeps its innermost loop contiguous in memory.
+ * [outer, inner], with the innermost loop contiguous in memory.
  */
 function reduceBlock(
   kind: ReduceKind,
-  a: TypedArray,
+  x: NDArray,
   acc: Float64Array,
   outer: number,
   r: number,
   inner: number,
 ): void {
-  if (inner === 1) {
-    for (let o = 0; o < outer; o++) {
-      const base = o * r;
-      let v = acc[o] as number;
-      if (kind === "sum") for (let k = 0; k < r; k++) v += a[base + k] as number;
-      else if (kind === "max")
-        for (let k = 0; k < r; k++) {
-          const e = a[base + k] as number;
-          if (e > v || Number.isNaN(e)) v = e;
-        }
-      else
-        for (let k = 0; k < r; k++) {
-          const e = a[base + k] as number;
-          if (e < v || Number.isNaN(e)) v = e;
-        }
-      acc[o] = v;
-    }
-    return;
+  const key = `${kind}_${x.dtype}`;
+  let f = blockLoops.get(key);
+  if (f === undefined) {
+    f = blockReduceLoop(COMBINE[kind], key);
+    blockLoops.set(key, f);
   }
-  for (let o = 0; o < outer; o++) {
-    const dst = o * inner;
-    for (let k = 0; k < r; k++) {
-      const src = (o * r + k) * inner;
-      if (kind === "sum")
-        for (let j = 0; j < inner; j++) acc[dst + j] = (acc[dst + j] as number) + (a[src + j] as number);
-      else if (kind === "max")
-        for (let j = 0; j < inner; j++) {
-          const e = a[src + j] as number;
-          if (e > (acc[dst + j] as number) || Number.isNaN(e)) acc[dst + j] = e;
-        }
-      else
-        for (let j = 0; j < inner; j++) {
-          const e = a[src + j] as number;
-          if (e < (acc[dst + j] as number) || Number.isNaN(e)) acc[dst + j] = e;
-        }
-    }
-  }
+  f(x.data, acc, outer, r, inner);
 }
 
 /** Index of the first largest (or smallest) element along `axis`, as int32. @internal */
