@@ -83,6 +83,14 @@ export function gemmWasm(
     );
   }
   if (Np === N) out.set(heap.subarray(cOff, cOff + M * N), offC);
-  else for (let i = 0; i < M; i++) out.set(heap.subarray(cOff + i * Np, cOff + i * Np + N), offC + i * N);
+  else if (N >= 64) for (let i = 0; i < M; i++) out.set(heap.subarray(cOff + i * Np, cOff + i * Np + N), offC + i * N);
+  else {
+    // Short rows: a plain loop beats one set() call per row.
+    for (let i = 0; i < M; i++) {
+      const src = cOff + i * Np;
+      const dst = offC + i * N;
+      for (let j = 0; j < N; j++) out[dst + j] = heap[src + j] as number;
+    }
+  }
   return true;
 }

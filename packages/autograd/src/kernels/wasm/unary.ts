@@ -21,8 +21,9 @@ const I32X4_SHL = 0xab;
 const I32X4_SHR_S = 0xac;
 const I32X4_SUB = 0xb1;
 
+/** A four-lane float32 constant, as one v128.const (a splat per use would cost an instruction each time). */
 function constF32(c: Code, x: number): Code {
-  return c.f32(x).simd(SPLAT);
+  return c.v128Const(new Uint8Array(new Float32Array([x, x, x, x]).buffer));
 }
 
 /** Leaves exp(x) on the stack for the v128 in local `x`, using `n`, `r` and `h` as scratch locals. */
@@ -50,8 +51,9 @@ function emitExp(c: Code, x: number, n: number, r: number, h: number): void {
   // n as integers; h = ⌊n/2⌋; multiply by 2^h and 2^(n-h), each built in the exponent field: (e + 127) << 23
   c.get(n).simd(TRUNC_SAT_S).set(n);
   c.get(n).i32(1).simd(I32X4_SHR_S).set(h);
-  c.get(h).i32(127).simd(0x11).simd(I32X4_ADD).i32(23).simd(I32X4_SHL).simd(MUL);
-  c.get(n).get(h).simd(I32X4_SUB).i32(127).simd(0x11).simd(I32X4_ADD).i32(23).simd(I32X4_SHL).simd(MUL);
+  const bias = new Uint8Array(new Int32Array([127, 127, 127, 127]).buffer);
+  c.get(h).v128Const(bias).simd(I32X4_ADD).i32(23).simd(I32X4_SHL).simd(MUL);
+  c.get(n).get(h).simd(I32X4_SUB).v128Const(bias).simd(I32X4_ADD).i32(23).simd(I32X4_SHL).simd(MUL);
 }
 
 /** `name(src, dst, n)`: applies `body` to ⌈n/4⌉ groups of four floats (buffers padded by the caller). */
