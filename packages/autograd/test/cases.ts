@@ -51,10 +51,36 @@ export interface Tol {
   readonly atol?: number;
 }
 
+/**
+ * What an op returns when every input has one dtype: the result's dtype, or "DTypeError" when it rejects
+ * inputs of that dtype. Claimed per row, checked by capabilities.test.ts, listed in the docs' capability page.
+ */
+export type DTypeOutcome = DType | "DTypeError";
+export type DTypeClaims = { readonly [D in DType]: DTypeOutcome };
+
+/** Accepts every dtype and keeps it. */
+export const KEEPS_DTYPE: DTypeClaims = { float32: "float32", float64: "float64", int32: "int32" };
+/** Accepts every dtype; int32 input is promoted to float32 (ops defined on reals only). */
+export const INT32_TO_FLOAT32: DTypeClaims = { float32: "float32", float64: "float64", int32: "float32" };
+/** Accepts every dtype and returns int32 (comparisons, masks, indices). */
+export const RETURNS_INT32: DTypeClaims = { float32: "int32", float64: "int32", int32: "int32" };
+
 interface Common {
   /** Hand-computed forward values; every row has at least one. */
   readonly forward: readonly [ForwardCase, ...ForwardCase[]];
   readonly errors?: readonly ErrorCase[];
+  /** What the dtype sample returns for inputs of each dtype (all inputs cast to it). */
+  readonly dtypes: DTypeClaims;
+  /** The call `dtypes` describes, when it is not the first sample (its inputs are cast to each dtype). */
+  readonly dtypeSample?: Sample;
+  /**
+   * Whether `jvp` runs and agrees with central differences on every sample. Default: the row is
+   * differentiable (forward mode transposes the vjp). A non-differentiable op with a floating-point result
+   * claims it when jvp gives its (zero) tangent; with an int32 result, jvp throws.
+   */
+  readonly forwardMode?: boolean;
+  /** A user-facing remark for the capability page (what the columns cannot say). */
+  readonly note?: string;
 }
 
 export interface DifferentiableSpec extends Common {

@@ -88,10 +88,13 @@ import {
   err,
   f64,
   fwd,
+  INT32_TO_FLOAT32,
   i32,
   indicesArb,
   intTensor,
+  KEEPS_DTYPE,
   type OpSpec,
+  RETURNS_INT32,
   reduceOptionsArb,
   reducing,
   type Sample,
@@ -506,6 +509,9 @@ const nan = Number.NaN;
 export const OP_SPECS = {
   cast: {
     differentiable: true,
+    dtypes: { float32: "float32", float64: "float32", int32: "float32" },
+    dtypeSample: sample("to float32 [2, 3]", x23, (x) => cast(x, "float32")),
+    note: 'returns the requested dtype (the dtypes column shows `cast(x, "float32")`); to int32 it truncates and cuts the gradient',
     order: 2,
     domain: real,
     // NOTE: the round trip rounds x ± eps to float32 (spacing ~1e-7 near 1), so the step must dwarf that
@@ -541,6 +547,7 @@ export const OP_SPECS = {
   },
   neg: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: real,
     samples: unarySamples(neg),
@@ -552,6 +559,7 @@ export const OP_SPECS = {
   },
   exp: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     domain: real,
     samples: unarySamples(exp),
@@ -563,6 +571,7 @@ export const OP_SPECS = {
   },
   expm1: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     domain: real,
     samples: unarySamples(expm1),
@@ -571,6 +580,7 @@ export const OP_SPECS = {
   },
   log: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     domain: positive,
     samples: unarySamples(log),
@@ -582,6 +592,7 @@ export const OP_SPECS = {
   },
   log1p: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     domain: range(-0.8, 3),
     samples: unarySamples(log1p),
@@ -590,6 +601,7 @@ export const OP_SPECS = {
   },
   sqrt: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     domain: positive,
     samples: unarySamples(sqrt),
@@ -598,6 +610,7 @@ export const OP_SPECS = {
   },
   abs: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: awayFrom([0]),
     samples: unarySamples(abs),
@@ -609,7 +622,9 @@ export const OP_SPECS = {
   },
   sign: {
     differentiable: false,
+    dtypes: KEEPS_DTYPE,
     why: "piecewise constant: its derivative is 0 wherever it exists",
+    forwardMode: true,
     samples: [sample("[2, 3]", x23, sign)],
     forward: [
       fwd("-, 0, +, NaN", () => sign(tensor([-3, 0, 2, nan])), [-1, 0, 1, nan], { equalNaN: true }),
@@ -618,6 +633,7 @@ export const OP_SPECS = {
   },
   sin: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     domain: real,
     samples: unarySamples(sin),
@@ -626,6 +642,7 @@ export const OP_SPECS = {
   },
   cos: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     domain: real,
     samples: unarySamples(cos),
@@ -634,6 +651,7 @@ export const OP_SPECS = {
   },
   tan: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     // Away from the poles at ±pi/2.
     domain: range(-1.2, 1.2),
@@ -643,6 +661,7 @@ export const OP_SPECS = {
   },
   tanh: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     domain: real,
     samples: unarySamples(tanh),
@@ -651,6 +670,7 @@ export const OP_SPECS = {
   },
   sigmoid: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     domain: range(-4, 4),
     samples: unarySamples(sigmoid),
@@ -659,6 +679,8 @@ export const OP_SPECS = {
   },
   sigmoidGrad: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
+    note: "the fused backward of sigmoid, `g·y(1 - y)`",
     order: 2,
     domain: real,
     samples: [
@@ -684,6 +706,8 @@ export const OP_SPECS = {
   },
   tanhGrad: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
+    note: "the fused backward of tanh, `g(1 - y²)`",
     order: 2,
     domain: real,
     samples: [
@@ -702,6 +726,7 @@ export const OP_SPECS = {
   },
   relu: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     domain: awayFrom([0]),
     samples: unarySamples(relu),
@@ -710,6 +735,7 @@ export const OP_SPECS = {
   },
   leakyRelu: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     domain: awayFrom([0]),
     samples: [
@@ -726,6 +752,7 @@ export const OP_SPECS = {
   },
   softplus: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     domain: range(-4, 4),
     samples: unarySamples(softplus),
@@ -737,6 +764,8 @@ export const OP_SPECS = {
   },
   clamp: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
+    note: "int32 stays int32 when the bounds are integers",
     order: 2,
     // Away from the bounds used below, where clamp has kinks.
     domain: awayFrom([-0.5, 0.5]),
@@ -765,6 +794,7 @@ export const OP_SPECS = {
   },
   add: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: real,
     samples: pairs(add, 2.5),
@@ -791,6 +821,7 @@ export const OP_SPECS = {
   },
   sub: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: real,
     samples: pairs(sub, -1.5),
@@ -806,6 +837,7 @@ export const OP_SPECS = {
   },
   mul: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: real,
     samples: pairs(mul, 3),
@@ -817,6 +849,7 @@ export const OP_SPECS = {
   },
   div: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     // Denominators at least 0.5 away from the pole at 0.
     domain: [real, awayFrom([0], 0.5)],
@@ -838,6 +871,7 @@ export const OP_SPECS = {
   },
   pow: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     // Bases kept positive, where aᵇ and its b-derivative aᵇ·log a are defined.
     domain: [positive, real],
@@ -857,6 +891,7 @@ export const OP_SPECS = {
   },
   maximum: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     // No ties: the gradient is split at a tie, where finite differences see a kink.
     domain: distinct,
@@ -869,6 +904,7 @@ export const OP_SPECS = {
   },
   minimum: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: distinct,
     samples: pairs(minimum, 0.3),
@@ -880,6 +916,7 @@ export const OP_SPECS = {
   },
   eq: {
     differentiable: false,
+    dtypes: RETURNS_INT32,
     why: "a comparison: its output is an int32 mask",
     samples: [sample("[2, 3] x []", [[2, 3], []], eq)],
     forward: [
@@ -898,12 +935,14 @@ export const OP_SPECS = {
   },
   ne: {
     differentiable: false,
+    dtypes: RETURNS_INT32,
     why: "a comparison: its output is an int32 mask",
     samples: [sample("[2, 3] x [3]", [[2, 3], [3]], ne)],
     forward: [fwd("with a number", () => ne(tensor([1, 2]), 2), [1, 0], { dtype: "int32" })],
   },
   gt: {
     differentiable: false,
+    dtypes: RETURNS_INT32,
     why: "a comparison: its output is an int32 mask",
     samples: [
       sample(
@@ -919,24 +958,28 @@ export const OP_SPECS = {
   },
   ge: {
     differentiable: false,
+    dtypes: RETURNS_INT32,
     why: "a comparison: its output is an int32 mask",
     samples: [sample("[3] x []", [[3], []], ge)],
     forward: [fwd("with a number", () => ge(tensor([1, 2, 3]), 2), [0, 1, 1], { dtype: "int32" })],
   },
   lt: {
     differentiable: false,
+    dtypes: RETURNS_INT32,
     why: "a comparison: its output is an int32 mask",
     samples: [sample("[3] x [3]", [[3], [3]], lt)],
     forward: [fwd("with a number", () => lt(tensor([1, 2, 3]), 2), [1, 0, 0], { dtype: "int32" })],
   },
   le: {
     differentiable: false,
+    dtypes: RETURNS_INT32,
     why: "a comparison: its output is an int32 mask",
     samples: [sample("[3] x [3]", [[3], [3]], le)],
     forward: [fwd("with a number", () => le(tensor([1, 2, 3]), 2), [1, 1, 0], { dtype: "int32" })],
   },
   where: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: real,
     samples: [
@@ -981,6 +1024,7 @@ export const OP_SPECS = {
   },
   sum: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: real,
     samples: reductionSamples(sum),
@@ -1038,6 +1082,7 @@ export const OP_SPECS = {
   },
   max: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: distinct,
     samples: reductionSamples(max),
@@ -1062,6 +1107,7 @@ export const OP_SPECS = {
   },
   min: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: distinct,
     samples: reductionSamples(min),
@@ -1092,6 +1138,7 @@ export const OP_SPECS = {
   },
   argmax: {
     differentiable: false,
+    dtypes: RETURNS_INT32,
     why: "an int32 index: piecewise constant in the input",
     samples: [sample("[2, 3] axis 1", x23, (x) => argmax(x, { axis: 1 }))],
     forward: [
@@ -1148,6 +1195,7 @@ export const OP_SPECS = {
   },
   argmin: {
     differentiable: false,
+    dtypes: RETURNS_INT32,
     why: "an int32 index: piecewise constant in the input",
     samples: [sample("[3]", [[3]], (x) => argmin(x))],
     forward: [
@@ -1169,6 +1217,7 @@ export const OP_SPECS = {
   },
   reshape: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: real,
     samples: [
@@ -1221,6 +1270,7 @@ export const OP_SPECS = {
   },
   permute: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: real,
     samples: [
@@ -1247,6 +1297,7 @@ export const OP_SPECS = {
   },
   broadcastTo: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: real,
     samples: [
@@ -1278,6 +1329,7 @@ export const OP_SPECS = {
   },
   slice: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: real,
     samples: [
@@ -1317,6 +1369,9 @@ export const OP_SPECS = {
   },
   pad: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
+    dtypeSample: sample("[4] widths [[2, 1]]", [[4]], (x) => pad(x, [[2, 1]])),
+    note: "an int32 tensor takes only an integer pad value",
     order: 2,
     domain: real,
     samples: [
@@ -1380,6 +1435,7 @@ export const OP_SPECS = {
   },
   concat: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: real,
     samples: [
@@ -1426,6 +1482,7 @@ export const OP_SPECS = {
   },
   gather: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: real,
     samples: [
@@ -1480,6 +1537,7 @@ export const OP_SPECS = {
   },
   scatterAdd: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: real,
     samples: [
@@ -1501,6 +1559,8 @@ export const OP_SPECS = {
   },
   identity: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
+    note: "marks a tensor of an outer tape at the start of a nested transform",
     order: 2,
     domain: real,
     samples: [sample("[2, 3]", x23, identity), sample("scalar []", [[]], identity)],
@@ -1509,6 +1569,7 @@ export const OP_SPECS = {
   },
   matmul: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: real,
     samples: [
@@ -1672,6 +1733,7 @@ export const OP_SPECS = {
 
   linear: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: real,
     samples: [
@@ -1736,6 +1798,7 @@ export const OP_SPECS = {
   // Composites: every sample carries the definition the composite must match.
   mean: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     domain: real,
     samples: reductionSamples(mean, meanRef),
@@ -1766,6 +1829,7 @@ export const OP_SPECS = {
   },
   variance: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     domain: real,
     samples: [
@@ -1798,6 +1862,7 @@ export const OP_SPECS = {
   },
   std: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     // Distinct values keep the variance away from 0, where sqrt has an infinite slope.
     domain: distinct,
@@ -1820,6 +1885,7 @@ export const OP_SPECS = {
   },
   logsumexp: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     domain: real,
     samples: reductionSamples(logsumexp, logsumexpRef),
@@ -1843,6 +1909,7 @@ export const OP_SPECS = {
   },
   logSoftmax: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     domain: real,
     samples: axisSamples(
@@ -1863,6 +1930,7 @@ export const OP_SPECS = {
   },
   softmax: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     domain: real,
     samples: axisSamples(
@@ -1882,6 +1950,7 @@ export const OP_SPECS = {
   },
   square: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: real,
     samples: unarySamples(square).map((s) => ({ ...s, reference: (x: Tensor) => pow(x, 2) })) as [
@@ -1896,6 +1965,7 @@ export const OP_SPECS = {
   },
   reciprocal: {
     differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     domain: awayFrom([0], 0.5),
     samples: unarySamples(reciprocal).map((s) => ({ ...s, reference: (x: Tensor) => pow(x, -1) })) as [
@@ -1910,6 +1980,7 @@ export const OP_SPECS = {
   },
   transpose: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: real,
     samples: [
@@ -1933,6 +2004,7 @@ export const OP_SPECS = {
   },
   flatten: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: real,
     samples: [
@@ -1968,6 +2040,7 @@ export const OP_SPECS = {
   },
   squeeze: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: real,
     samples: [
@@ -1991,6 +2064,7 @@ export const OP_SPECS = {
   },
   unsqueeze: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: real,
     samples: [
@@ -2011,6 +2085,7 @@ export const OP_SPECS = {
   },
   stack: {
     differentiable: true,
+    dtypes: KEEPS_DTYPE,
     order: 2,
     domain: real,
     samples: [
@@ -2060,7 +2135,10 @@ export const OP_SPECS = {
   },
   oneHot: {
     differentiable: false,
+    dtypes: { float32: "DTypeError", float64: "DTypeError", int32: "float32" },
     why: "its input is int32 labels",
+    dtypeSample: sample("labels [2, 3]", x23, (labels) => oneHot(labels, 4), { domain: range(0, 3.9) }),
+    forwardMode: true,
     samples: [sample("labels from argmax", [[2, 4]], (x) => oneHot(argmax(x, { axis: -1 }), 4))],
     forward: [
       fwd("two labels", () => oneHot(i32([0, 2]), 3), [
@@ -2094,6 +2172,7 @@ export const OP_SPECS = {
   },
   logicalAnd: {
     differentiable: false,
+    dtypes: RETURNS_INT32,
     why: "a logical op: its output is an int32 mask",
     samples: [sample("[2, 3] x [3]", [[2, 3], [3]], logicalAnd)],
     forward: [
