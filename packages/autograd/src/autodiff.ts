@@ -289,6 +289,7 @@ function shapesMatch(a: Tensor, b: Tensor): boolean {
  * along `tangents` (one per primal, same shapes). Derived by transposing the vjp, which is linear in its
  * cotangent, so every op that has a vjp has a jvp at about three times the cost of the forward pass.
  * @throws {ShapeError} If the tangents do not match the primals in number and shape.
+ * @throws {DTypeError} If `f` returns an int32 tensor (a step function of its inputs has no tangent).
  * @example
  * ```ts
  * import { jvp, tensor } from "@tapegrad/autograd";
@@ -315,6 +316,9 @@ export function jvp(
   });
   const outerGrad = isGradEnabled();
   const [y, pullback] = vjp(f, ...primals);
+  if (!isFloat(y.dtype)) {
+    throw new DTypeError(`jvp: the function returned dtype ${y.dtype}; it must be floating point`);
+  }
   // The pullback u ↦ Jᵀu is linear in u; differentiating ⟨Jᵀu, t⟩ with respect to u gives J·t.
   const u = new Tensor(fillND(y.dtype, y.shape, 0), null, true);
   const inner = enableGrad(() => {
