@@ -84,7 +84,7 @@ export {
   where,
 } from "./ops/binary.js";
 export { cast, type TensorLike } from "./ops/cast.js";
-export { linear, matmul } from "./ops/linalg.js";
+export { type Activation, linear, matmul } from "./ops/linalg.js";
 export { broadcastTo, concat, gather, pad, permute, reshape, scatterAdd, slice } from "./ops/movement.js";
 export { argmax, argmin, max, min, type ReduceOptions, sum } from "./ops/reduce.js";
 export {

@@ -73,6 +73,11 @@ export class StateDictError extends ValueError {
 
 const outputShapes = new WeakMap<Module, readonly number[]>();
 
+/** Records `m`'s output shape for the summary when a container ran it without `call` (fused). @internal */
+export function noteOutputShape(m: Module, shape: readonly number[]): void {
+  outputShapes.set(m, shape);
+}
+
 function isModuleArray(v: unknown): v is readonly Module[] {
   return Array.isArray(v) && v.length > 0 && v.every((m) => m instanceof Module);
 }

@@ -1,6 +1,6 @@
 // Forward math of the elementwise ops: one compiled loop per op, shared by every dtype.
 
-import { allocate, type DType } from "../dtype.js";
+import { allocate, type DType, dtypeOf, type TypedArray } from "../dtype.js";
 import type { NDArray } from "../ndarray.js";
 import { sizeOf } from "../shape.js";
 import { type BinaryLoop, binaryLoop, type UnaryLoop, unaryLoop } from "./compile.js";
@@ -46,6 +46,12 @@ function unaryFor(kernel: UnaryKernel, from: DType, to: DType): UnaryLoop {
     unaryCache.set(key, f);
   }
   return f;
+}
+
+/** Overwrites `data` with `kernel` applied to it (the epilogue of fused ops). @internal */
+export function unaryInPlace(kernel: UnaryKernel, data: TypedArray): void {
+  const dtype = dtypeOf(data);
+  unaryFor(kernel, dtype, dtype)(data, data, 0, 0);
 }
 
 /** Applies a unary loop, writing `outDtype` (defaults to the input's). @internal */

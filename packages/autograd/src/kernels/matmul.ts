@@ -3,8 +3,12 @@
 import { allocate, type TypedArray } from "../dtype.js";
 import type { NDArray } from "../ndarray.js";
 import { sizeOf } from "../shape.js";
+import { unaryInPlace } from "./elementwise.js";
 import { broadcastStrides } from "./strided.js";
 import { gemmWasm, WASM_MATMUL_MIN_WORK } from "./wasm/matmul.js";
+
+/** Activations that fused ops apply to a matmul's result in the same call. @internal */
+export type Epilogue = "sigmoid" | "tanh" | "relu";
 
 // Rows of B kept hot in cache per pass over a 4-row strip of A.
 const K_BLOCK = 64;
@@ -12,7 +16,8 @@ const K_BLOCK = 64;
 /**
  * C = op(A) @ op(B) with op(X) = X or Xᵀ per flag, over broadcast batch axes. `a` is [..., r, c] and
  * op(A) is [M, K]; likewise `b` gives [K, N]. `batch` is the broadcast batch shape (validated by the op).
- * With `bias` ([N]), computes C + bias on every row in the same pass (PyTorch's addmm).
+ * With `bias` ([N]), computes C + bias on every row in the same pass (PyTorch's addmm); with `epilogue`,
+ * applies that activation to the result before it leaves the kernel.
  * @internal
  */
 export function matmul(
@@ -22,6 +27,7 @@ export function matmul(
   transB: boolean,
   batch: readonly number[],
   bias: NDArray | null = null,
+  epilogue: Epilogue | null = null,
 ): NDArray {
   const ra = a.shape.length;
   const rb = b.shape.length;
@@ -48,6 +54,7 @@ export function matmul(
         N,
         K,
         bias?.data ?? null,
+        epilogue,
       ),
     );
     if (done) return { data: out, shape: outShape, dtype: a.dtype };
@@ -85,9 +92,9 @@ export function matmul(
     for (let r = 0; r < acc.length; r += N)
       for (let j = 0; j < N; j++) acc[r + j] = (acc[r + j] as number) + (bv[j] as number);
   }
-  if (a.dtype === "float64") return { data: acc, shape: outShape, dtype: "float64" };
-  const out = allocate(a.dtype, acc.length);
-  out.set(acc);
+  const out = a.dtype === "float64" ? acc : allocate(a.dtype, acc.length);
+  if (out !== acc) out.set(acc);
+  if (epilogue !== null) unaryInPlace(epilogue, out);
   return { data: out, shape: outShape, dtype: a.dtype };
 }
 

@@ -1,12 +1,15 @@
 // matmul: one primitive with transpose flags, so its vjp multiplies by transposes without making them.
 
-import { fmtShape, ShapeError } from "../errors.js";
+import { fmtShape, ShapeError, ValueError } from "../errors.js";
 import * as K from "../kernels/matmul.js";
+import { fillND } from "../ndarray.js";
 import { apply, defineOp } from "../op.js";
 import { broadcastShapes } from "../shape.js";
-import type { Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
+import { gt, where } from "./binary.js";
 import { asTensor, cast, promote, type TensorLike } from "./cast.js";
 import { reshape } from "./movement.js";
+import { sigmoidGrad, tanhGrad } from "./unary.js";
 
 /** @internal */
 export interface MatmulAttrs {
@@ -105,24 +108,60 @@ export function matmul(
 }
 
 /** @internal */
-export const linearOp = defineOp({
+export const linearOp = defineOp<{ activation: Activation }>({
   name: "linear",
   inputs: ["x", "weight", "bias"],
-  forward: ([x, w, b]) => K.matmul(x!, w!, false, true, [], b!),
-  // y = x·Wᵀ + b: dx = g·W, dW = gᵀ·x, db = g summed over rows (the tape does the sum)
-  vjp: ({ inputs: [x, w, b], g }) => [
-    x!.requiresGrad ? matmulT(g, w!, false, false) : null,
-    w!.requiresGrad ? matmulT(g, x!, true, false) : null,
-    b!.requiresGrad ? g : null,
-  ],
+  forward: ([x, w, b], { activation }) =>
+    K.matmul(x!, w!, false, true, [], b!, activation === "none" ? null : activation),
+  // y = act(z), z = x·Wᵀ + b: gz from the activation's derivative at its output, then dx = gz·W,
+  // dW = gzᵀ·x, db = gz summed over rows (the tape does the sum)
+  vjp: ({ inputs: [x, w, b], out, g, attrs: { activation } }) => {
+    const gz = activationVjp(activation, out, g);
+    return [
+      x!.requiresGrad ? matmulT(gz, w!, false, false) : null,
+      w!.requiresGrad ? matmulT(gz, x!, true, false) : null,
+      b!.requiresGrad ? gz : null,
+    ];
+  },
 });
+
+/**
+ * Activations {@link linear} can apply in the same call as the product: the result goes through the
+ * activation before it leaves the kernel, and the backward pass needs only the output.
+ *
+ * @example
+ * ```ts
+ * import { linear, tensor, type Activation } from "@tapegrad/autograd";
+ * const act: Activation = "relu";
+ * console.log(linear(tensor([[1, -1]]), tensor([[1, 1], [1, -1]]), null, { activation: act }).toArray()); // [[0, 2]]
+ * ```
+ * @category Linear algebra
+ */
+export type Activation = "none" | "sigmoid" | "tanh" | "relu";
+
+/** The cotangent of an activation's input from its output `y` and the output's cotangent `g`. */
+function activationVjp(activation: Activation, y: Tensor, g: Tensor): Tensor {
+  switch (activation) {
+    case "none":
+      return g;
+    case "sigmoid":
+      return sigmoidGrad(y, g);
+    case "tanh":
+      return tanhGrad(y, g);
+    case "relu":
+      return where(gt(y, 0), g, 0);
+  }
+}
 
 /**
  * The affine map of a fully connected layer, `x @ weightᵀ + bias` (PyTorch's `F.linear`), with `weight`
  * [out, in], `bias` [out] (optional) and `x` [..., in]; the result is [..., out]. The bias is added in the
  * same pass as the product. Mixed dtypes promote. Gradient: `g @ weight` for x, `gᵀ @ x` for the weight
  * (summed over leading axes), `g` summed over rows for the bias.
+ * With `activation` ("sigmoid", "tanh" or "relu"), returns `activation(x @ weightᵀ + bias)` from the same
+ * call: no separate pass over the result, and the same values and gradients as applying it after.
  * @throws {ShapeError} If `weight` is not 2-D, `x`'s last axis differs from `in`, or `bias` is not [out].
+ * @throws {ValueError} For an unknown activation.
  * @example
  * ```ts
  * import { linear, tensor } from "@tapegrad/autograd";
@@ -131,8 +170,19 @@ export const linearOp = defineOp({
  * ```
  * @category Linear algebra
  */
-export function linear(x: TensorLike, weight: Tensor, bias: Tensor | null = null): Tensor {
+export function linear(
+  x: TensorLike,
+  weight: Tensor,
+  bias: Tensor | null = null,
+  options: { activation?: Activation } = {},
+): Tensor {
   const t = asTensor(x);
+  const activation = options.activation ?? "none";
+  if (!["none", "sigmoid", "tanh", "relu"].includes(activation)) {
+    throw new ValueError(
+      `linear: unknown activation ${JSON.stringify(activation)}; expected none, sigmoid, tanh or relu`,
+    );
+  }
   if (weight.ndim !== 2) {
     throw new ShapeError(`linear: weight must be 2-D [out, in]; got ${fmtShape(weight.shape)}`);
   }
@@ -149,12 +199,15 @@ export function linear(x: TensorLike, weight: Tensor, bias: Tensor | null = null
   }
   const lead = t.shape.slice(0, -1);
   const x2 = t.ndim === 2 ? t : reshape(t, [-1, inF]);
-  let y: Tensor;
-  if (bias === null) y = matmulT(...promote(x2, weight), false, true);
-  else {
-    const [xp, wp] = promote(x2, weight);
-    const [xb, bp] = promote(xp, bias);
-    y = apply(linearOp, [xb, cast(wp, xb.dtype), bp], undefined);
-  }
+  const [xp, wp] = promote(x2, weight);
+  const [xb, bp] = promote(xp, bias ?? asTensor(0, xp.dtype));
+  const float: "float32" | "float64" = xb.dtype === "float64" ? "float64" : "float32";
+  // Without a bias, a zero one keeps a single op; its gradient is never computed (it requires none).
+  const b = bias === null ? zerosND(float, outF) : cast(bp, float);
+  const y = apply(linearOp, [cast(xb, float), cast(wp, float), b], { activation });
   return t.ndim === 2 ? y : reshape(y, [...lead, outF]);
+}
+
+function zerosND(dtype: "float32" | "float64", n: number): Tensor {
+  return new Tensor(fillND(dtype, [n], 0));
 }

@@ -1,6 +1,7 @@
 // The fully connected layer: y = x·Wᵀ + b, with PyTorch's layout, default initialisation and names.
 
 import {
+  type Activation,
   type DType,
   DTypeError,
   type Generator,
@@ -149,13 +150,22 @@ export class Linear extends Module {
    * @throws {ShapeError} If the last axis of `x` is not `inFeatures`.
    */
   forward(x: Tensor): Tensor {
+    return this.forwardWith(x, "none");
+  }
+
+  /**
+   * The forward pass followed by `activation` in one fused op; what {@link Sequential} runs for a Linear
+   * followed by Sigmoid, Tanh or ReLU.
+   * @internal
+   */
+  forwardWith(x: Tensor, activation: Activation): Tensor {
     if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
       throw new ShapeError(
         `${this.constructor.name}: input has shape ${fmtShape(x.shape)}; expected [..., ${this.inFeatures}] ` +
           `(inFeatures ${this.inFeatures})`,
       );
     }
-    return linear(x, this.weight, this.bias);
+    return linear(x, this.weight, this.bias, { activation });
   }
 
   override extraRepr(): string {

@@ -1,8 +1,17 @@
 // Sequential: a chain of modules named "0", "1", ... as in PyTorch, so state-dict names match.
 
-import type { Tensor } from "@tapegrad/autograd";
+import type { Activation, Tensor } from "@tapegrad/autograd";
 import { ValueError } from "@tapegrad/autograd";
-import { Module } from "../module.js";
+import { Module, noteOutputShape } from "../module.js";
+import { ReLU, Sigmoid, Tanh } from "./activations.js";
+import { Linear } from "./linear.js";
+
+// Activation layers a preceding Linear can apply in the same op (see Sequential.forward).
+const FUSED = new Map<unknown, Activation>([
+  [Sigmoid, "sigmoid"],
+  [Tanh, "tanh"],
+  [ReLU, "relu"],
+]);
 
 /**
  * Runs modules one after the other, each on the previous one's output. The children are named `"0"`,
@@ -56,8 +65,21 @@ export class Sequential extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    const layers = this.#layers;
     let y = x;
-    for (const layer of this.#layers) y = layer.call(y);
+    for (let i = 0; i < layers.length; i++) {
+      const layer = layers[i] as Module;
+      const next = layers[i + 1];
+      const activation = next === undefined ? undefined : FUSED.get(next.constructor);
+      // NOTE: a plain Linear followed by Sigmoid, Tanh or ReLU runs as one fused op: the same values and
+      // gradients with one pass less over the activations. Subclasses that override forward run as written.
+      if (activation !== undefined && layer instanceof Linear && layer.forward === Linear.prototype.forward) {
+        y = layer.forwardWith(y, activation);
+        noteOutputShape(layer, y.shape);
+        noteOutputShape(next as Module, y.shape);
+        i++;
+      } else y = layer.call(y);
+    }
     return y;
   }
 }

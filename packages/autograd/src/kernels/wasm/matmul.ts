@@ -3,6 +3,7 @@
 // SIMD micro-kernel per k-block, and copies the result out.
 
 import type { TypedArray } from "../../dtype.js";
+import { unaryInPlace } from "../elementwise.js";
 import { MR, panelWidth } from "./gemm.js";
 import { reserve, wasm } from "./runtime.js";
 
@@ -31,6 +32,7 @@ export function gemmWasm(
   N: number,
   K: number,
   bias: TypedArray | null = null,
+  epilogue: "sigmoid" | "tanh" | "relu" | null = null,
 ): boolean {
   const rt = wasm();
   if (rt === null) return false;
@@ -64,7 +66,13 @@ export function gemmWasm(
   const csA = (transA ? M : 1) * size;
   const gemm = f32 ? rt.kernels.gemm_f32 : rt.kernels.gemm_f64;
   if (bias !== null) {
-    for (let i = 0; i < strips * MR; i++) heap.set(bias.subarray(0, N), cOff + i * Np);
+    // One row, then doubling copies inside the buffer: log2(M) calls instead of one per row.
+    heap.set(bias.subarray(0, N), cOff);
+    const rows = strips * MR;
+    for (let have = 1; have < rows; have *= 2) {
+      const take = Math.min(have, rows - have);
+      heap.copyWithin(cOff + have * Np, cOff, cOff + take * Np);
+    }
   }
   for (let kb = 0; kb < K; kb += KC) {
     const kc = Math.min(KC, K - kb);
@@ -82,8 +90,15 @@ export function gemmWasm(
       kb === 0 && bias === null ? 0 : -1,
     );
   }
+  // The float32 sigmoid runs on C while it is still in the kernel's memory; other epilogues after the copy.
+  let done = epilogue === null;
+  if (epilogue === "sigmoid" && f32) {
+    rt.kernels.sigmoid_f32(cOff * 4, cOff * 4, strips * MR * Np);
+    done = true;
+  }
   if (Np === N) out.set(heap.subarray(cOff, cOff + M * N), offC);
-  else if (N >= 64) for (let i = 0; i < M; i++) out.set(heap.subarray(cOff + i * Np, cOff + i * Np + N), offC + i * N);
+  else if (N >= 64)
+    for (let i = 0; i < M; i++) out.set(heap.subarray(cOff + i * Np, cOff + i * Np + N), offC + i * N);
   else {
     // Short rows: a plain loop beats one set() call per row.
     for (let i = 0; i < M; i++) {
@@ -92,5 +107,6 @@ export function gemmWasm(
       for (let j = 0; j < N; j++) out[dst + j] = heap[src + j] as number;
     }
   }
+  if (!done && epilogue !== null) unaryInPlace(epilogue, out.subarray(offC, offC + M * N));
   return true;
 }
