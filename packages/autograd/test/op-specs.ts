@@ -1733,7 +1733,7 @@ export const OP_SPECS = {
 
   linear: {
     differentiable: true,
-    dtypes: KEEPS_DTYPE,
+    dtypes: INT32_TO_FLOAT32,
     order: 2,
     domain: real,
     samples: [
