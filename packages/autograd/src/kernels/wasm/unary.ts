@@ -12,18 +12,46 @@ const MIN = 0xe8;
 const MAX = 0xe9;
 const ABS = 0xe0;
 const NEG = 0xe1;
-const NEAREST = 0x6a;
 const GE = 0x46;
 const BITSELECT = 0x52;
-const TRUNC_SAT_S = 0xf8;
+// 1.5·2²³: adding it to a float of magnitude below 2²² rounds it to an integer held in the mantissa.
+const ROUNDER = 12582912;
 const I32X4_ADD = 0xae;
 const I32X4_SHL = 0xab;
 const I32X4_SHR_S = 0xac;
 const I32X4_SUB = 0xb1;
 
-/** A four-lane float32 constant, as one v128.const (a splat per use would cost an instruction each time). */
+// NOTE: every constant lives in a local set once before the loop: V8 builds a v128.const from immediates
+// with several instructions, which inside the loop cost more than the arithmetic around them.
+const hoisted = new WeakMap<Code, Map<string, number>>();
+
+/** Pushes a four-lane constant, read from a local that the function's prologue fills. */
+function constV128(c: Code, lanes: Uint8Array): Code {
+  let table = hoisted.get(c);
+  if (table === undefined) {
+    table = new Map();
+    hoisted.set(c, table);
+  }
+  const key = lanes.join(",");
+  let local = table.get(key);
+  if (local === undefined) {
+    local = c.local(V128);
+    table.set(key, local);
+  }
+  return c.get(local);
+}
+
 function constF32(c: Code, x: number): Code {
-  return c.v128Const(new Uint8Array(new Float32Array([x, x, x, x]).buffer));
+  return constV128(c, new Uint8Array(new Float32Array([x, x, x, x]).buffer));
+}
+
+/** Moves the constant initialisations to the start of `c`'s body. */
+function emitPrologue(c: Code): void {
+  const table = hoisted.get(c);
+  if (table === undefined) return;
+  const prologue = new Code(0);
+  for (const [key, local] of table) prologue.v128Const(new Uint8Array(key.split(",").map(Number))).set(local);
+  c.bytes.unshift(...prologue.bytes);
 }
 
 /** Leaves exp(x) on the stack for the v128 in local `x`, using `n`, `r` and `h` as scratch locals. */
@@ -34,8 +62,13 @@ function emitExp(c: Code, x: number, n: number, r: number, h: number): void {
   c.get(x);
   constF32(c, 89).simd(MIN);
   constF32(c, -104).simd(MAX).set(r);
+  // n = round(x·log2 e) by the 1.5·2²³ trick: adding it rounds to an integer whose value sits in the low
+  // mantissa bits, so `h` keeps t for the integer and n = t - 1.5·2²³ is the rounded float.
   c.get(r);
-  constF32(c, Math.LOG2E).simd(MUL).simd(NEAREST).set(n);
+  constF32(c, Math.LOG2E).simd(MUL);
+  constF32(c, ROUNDER).simd(ADD).set(h);
+  c.get(h);
+  constF32(c, ROUNDER).simd(SUB).set(n);
   // r = x - n·ln2, with ln2 split in two so the reduction is exact to float32 precision
   c.get(r).get(n);
   constF32(c, 0.693145751953125).simd(MUL).simd(SUB);
@@ -49,11 +82,14 @@ function emitExp(c: Code, x: number, n: number, r: number, h: number): void {
     constF32(c, k).simd(ADD);
   }
   // n as integers; h = ⌊n/2⌋; multiply by 2^h and 2^(n-h), each built in the exponent field: (e + 127) << 23
-  c.get(n).simd(TRUNC_SAT_S).set(n);
+  c.get(h);
+  constF32(c, ROUNDER).simd(I32X4_SUB).set(n);
   c.get(n).i32(1).simd(I32X4_SHR_S).set(h);
   const bias = new Uint8Array(new Int32Array([127, 127, 127, 127]).buffer);
-  c.get(h).v128Const(bias).simd(I32X4_ADD).i32(23).simd(I32X4_SHL).simd(MUL);
-  c.get(n).get(h).simd(I32X4_SUB).v128Const(bias).simd(I32X4_ADD).i32(23).simd(I32X4_SHL).simd(MUL);
+  c.get(h);
+  constV128(c, bias).simd(I32X4_ADD).i32(23).simd(I32X4_SHL).simd(MUL);
+  c.get(n).get(h).simd(I32X4_SUB);
+  constV128(c, bias).simd(I32X4_ADD).i32(23).simd(I32X4_SHL).simd(MUL);
 }
 
 /** `name(src, dst, n)`: applies `body` to ⌈n/4⌉ groups of four floats (buffers padded by the caller). */
@@ -72,6 +108,7 @@ function mapF32(name: string, body: (c: Code, x: number) => void): FunctionDef {
       c.br(0);
     }),
   );
+  emitPrologue(c);
   return { name, params: [I32, I32, I32], results: [], code: c };
 }
 
