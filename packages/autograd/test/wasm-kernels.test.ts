@@ -58,6 +58,18 @@ describe("WebAssembly kernels", () => {
     );
   });
 
+  test.each(["float32", "float64"] as const)(
+    "large %s products (split across two threads) match the reference",
+    (dtype) => {
+      // 257·263·301 multiply-adds is above the threshold at which the second thread takes half the rows.
+      const gen = new Generator(11);
+      const a = randn([257, 301], { generator: gen, dtype });
+      const b = randn([263, 301], { generator: gen, dtype });
+      const [fast, ref] = both(() => matmul(a, b, { transB: true }));
+      expect(maxAbsDiff(fast, ref)).toBeLessThanOrEqual(dtype === "float32" ? 2e-6 * 301 : 1e-12 * 301);
+    },
+  );
+
   test("matmul propagates NaN and Infinity like the reference", () => {
     const a = randn([40, 30], { generator: new Generator(1) });
     const data = a.data();

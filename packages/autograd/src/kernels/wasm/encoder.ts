@@ -163,15 +163,20 @@ export interface FunctionDef {
   code: Code;
 }
 
-/** Encodes a module that imports its memory as `env.memory` and exports `functions` by name. @internal */
-export function encodeModule(functions: readonly FunctionDef[]): Uint8Array {
+/**
+ * Encodes a module that imports its memory as `env.memory` (shared, with `maxPages`, when given: threads
+ * then run the same kernels on the same memory) and exports `functions` by name.
+ * @internal
+ */
+export function encodeModule(functions: readonly FunctionDef[], sharedMaxPages?: number): Uint8Array {
   const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
   const types = functions.map((f) => [
     0x60,
     ...vec(f.params.map((p) => [p])),
     ...vec(f.results.map((r) => [r])),
   ]);
-  const imports = [[...str("env"), ...str("memory"), 0x02, 0x00, 0x01]];
+  const limits = sharedMaxPages === undefined ? [0x00, 0x01] : [0x03, 0x01, ...uleb(sharedMaxPages)];
+  const imports = [[...str("env"), ...str("memory"), 0x02, ...limits]];
   const funcs = functions.map((_, i) => uleb(i));
   const exports = functions.map((f, i) => [...str(f.name), 0x00, ...uleb(i)]);
   const bodies = functions.map((f) => {

@@ -1,6 +1,6 @@
 // The WebAssembly path of elementwise float32 maps (exp, sigmoid): copy in, one SIMD pass, copy out.
 
-import { reserve, wasm } from "./runtime.js";
+import { reserve, SCRATCH, wasm } from "./runtime.js";
 
 /** Maps shorter than this stay in TypeScript, where there is no copy to pay for. @internal */
 export const WASM_MAP_MIN_SIZE = 1024;
@@ -12,9 +12,9 @@ export function mapWasm(name: "exp_f32" | "sigmoid_f32", src: Float32Array, out:
   const n = src.length;
   const padded = Math.ceil(n / 4) * 4;
   const buffer = reserve(rt, padded * 8);
-  const heap = new Float32Array(buffer, 0, padded * 2);
+  const heap = new Float32Array(buffer, SCRATCH, padded * 2);
   heap.set(src, 0);
-  rt.kernels[name](0, padded * 4, n);
+  rt.kernels[name](SCRATCH, SCRATCH + padded * 4, n);
   out.set(heap.subarray(padded, padded + n));
   return true;
 }

@@ -5,7 +5,8 @@
 import type { TypedArray } from "../../dtype.js";
 import { unaryInPlace } from "../elementwise.js";
 import { MR, panelWidth } from "./gemm.js";
-import { reserve, wasm } from "./runtime.js";
+import { reserve, SCRATCH, wasm } from "./runtime.js";
+import { runSplit } from "./threads.js";
 
 // Depth of one pass: 256 rows of B per panel stay in cache while A streams by.
 const KC = 256;
@@ -50,7 +51,9 @@ export function gemmWasm(
   const cOff = bOff + K * Np + nr;
   const total = (cOff + strips * MR * Np + nr) * size;
   const buffer = reserve(rt, total);
-  const heap = f32 ? new Float32Array(buffer, 0, total / 4) : new Float64Array(buffer, 0, total / 8);
+  const heap = f32
+    ? new Float32Array(buffer, SCRATCH, total / 4)
+    : new Float64Array(buffer, SCRATCH, total / 8);
   heap.set(A.subarray(offA, offA + M * K), aOff);
   // B(k, j) must be row-major for the kernel's v128 loads; a transposed B is read column by column once.
   let ldb = N;
@@ -64,7 +67,6 @@ export function gemmWasm(
   }
   const rsA = (transA ? 1 : K) * size;
   const csA = (transA ? M : 1) * size;
-  const gemm = f32 ? rt.kernels.gemm_f32 : rt.kernels.gemm_f64;
   if (bias !== null) {
     // One row, then doubling copies inside the buffer: log2(M) calls instead of one per row.
     heap.set(bias.subarray(0, N), cOff);
@@ -74,26 +76,33 @@ export function gemmWasm(
       heap.copyWithin(cOff + have * Np, cOff, cOff + take * Np);
     }
   }
-  for (let kb = 0; kb < K; kb += KC) {
-    const kc = Math.min(KC, K - kb);
-    gemm(
-      aOff * size + kb * csA,
+  runSplit(
+    rt.kernels,
+    rt.module,
+    rt.memory,
+    !f32,
+    [
+      SCRATCH + aOff * size,
       rsA,
       csA,
-      (bOff + kb * ldb) * size,
+      SCRATCH + bOff * size,
       ldb * size,
-      cOff * size,
+      SCRATCH + cOff * size,
       Np * size,
       strips,
       panels,
-      kc,
-      kb === 0 && bias === null ? 0 : -1,
-    );
-  }
+      K,
+      KC,
+      bias === null ? 0 : -1,
+    ],
+    MR * rsA,
+    MR * Np * size,
+    M * N * K,
+  );
   // The float32 sigmoid runs on C while it is still in the kernel's memory; other epilogues after the copy.
   let done = epilogue === null;
   if (epilogue === "sigmoid" && f32) {
-    rt.kernels.sigmoid_f32(cOff * 4, cOff * 4, strips * MR * Np);
+    rt.kernels.sigmoid_f32(SCRATCH + cOff * 4, SCRATCH + cOff * 4, strips * MR * Np);
     done = true;
   }
   if (Np === N) out.set(heap.subarray(cOff, cOff + M * N), offC);

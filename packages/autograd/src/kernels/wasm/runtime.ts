@@ -3,6 +3,7 @@
 
 import { encodeModule } from "./encoder.js";
 import { gemmKernel } from "./gemm.js";
+import { CONTROL_BYTES } from "./threads.js";
 import { unaryKernels } from "./unary.js";
 
 // The few WebAssembly JS-API types used here (the ES library files do not declare them; browsers' DOM
@@ -12,10 +13,11 @@ declare global {
     interface MemoryDescriptor {
       initial: number;
       maximum?: number;
+      shared?: boolean;
     }
     class Memory {
       constructor(descriptor: MemoryDescriptor);
-      readonly buffer: ArrayBuffer;
+      readonly buffer: ArrayBuffer | SharedArrayBuffer;
       grow(pages: number): number;
     }
     class Module {
@@ -40,21 +42,29 @@ export interface WasmKernels {
   sigmoid_f32(src: number, dst: number, n: number): void;
 }
 
-interface Runtime {
+/** The loaded kernels with their memory (shared where threads can use it). @internal */
+export interface Runtime {
   kernels: WasmKernels;
   memory: WebAssembly.Memory;
+  module: WebAssembly.Module;
 }
+
+// Shared memory must declare a maximum; 2 GiB of address space, committed only as it grows.
+const MAX_PAGES = 32768;
 
 let runtime: Runtime | null | undefined;
 let enabled = typeof process === "undefined" || process.env?.TAPEGRAD_KERNELS !== "js";
 
 function load(): Runtime | null {
   try {
-    const bytes = encodeModule([gemmKernel("f32"), gemmKernel("f64"), ...unaryKernels()]);
-    const memory = new WebAssembly.Memory({ initial: 256 });
-    const module = new WebAssembly.Module(bytes);
+    const functions = [gemmKernel("f32"), gemmKernel("f64"), ...unaryKernels()];
+    const shared = typeof SharedArrayBuffer !== "undefined";
+    const memory = new WebAssembly.Memory(
+      shared ? { initial: 256, maximum: MAX_PAGES, shared: true } : { initial: 256 },
+    );
+    const module = new WebAssembly.Module(encodeModule(functions, shared ? MAX_PAGES : undefined));
     const instance = new WebAssembly.Instance(module, { env: { memory } });
-    return { kernels: instance.exports as unknown as WasmKernels, memory };
+    return { kernels: instance.exports as unknown as WasmKernels, memory, module };
   } catch {
     // No WebAssembly SIMD here: the TypeScript kernels are used instead.
     return null;
@@ -79,9 +89,17 @@ export function setWasmEnabled(on: boolean): boolean {
   return prev;
 }
 
-/** Makes the memory at least `bytes` long and returns a fresh view of the buffer. @internal */
-export function reserve(rt: Runtime, bytes: number): ArrayBuffer {
+/**
+ * Makes the scratch area at least `bytes` long and returns the buffer; scratch starts at
+ * {@link SCRATCH} (below it are the threads' control words).
+ * @internal
+ */
+export function reserve(rt: Runtime, bytes: number): ArrayBuffer | SharedArrayBuffer {
   const have = rt.memory.buffer.byteLength;
-  if (bytes > have) rt.memory.grow(Math.ceil((bytes - have) / 65536));
+  const need = SCRATCH + bytes;
+  if (need > have) rt.memory.grow(Math.ceil((need - have) / 65536));
   return rt.memory.buffer;
 }
+
+/** Byte offset where kernels' scratch data starts. @internal */
+export const SCRATCH = CONTROL_BYTES;

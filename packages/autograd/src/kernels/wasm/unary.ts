@@ -3,7 +3,6 @@
 
 import { Code, type FunctionDef, I32, V128 } from "./encoder.js";
 
-const SPLAT = 0x13;
 const ADD = 0xe4;
 const SUB = 0xe5;
 const MUL = 0xe6;
