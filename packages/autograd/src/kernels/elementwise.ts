@@ -37,15 +37,18 @@ export type UnaryKernel = keyof typeof UNARY_EXPR;
 
 // NOTE: one compiled loop per op and dtype pair, so each loop only ever sees one kind of typed array and
 // V8 keeps its element accesses monomorphic.
-const unaryCache = new Map<string, UnaryLoop>();
-function unaryFor(kernel: UnaryKernel, from: DType, to: DType): UnaryLoop {
-  const key = `${kernel}:${from}:${to}`;
-  let f = unaryCache.get(key);
+const loops = new Map<string, unknown>();
+function compiled<T>(key: string, make: () => T): T {
+  let f = loops.get(key) as T | undefined;
   if (f === undefined) {
-    f = unaryLoop(UNARY_EXPR[kernel], `${kernel}_${from}`);
-    unaryCache.set(key, f);
+    f = make();
+    loops.set(key, f);
   }
   return f;
+}
+
+function unaryFor(kernel: UnaryKernel, from: DType, to: DType): UnaryLoop {
+  return compiled(`unary:${kernel}:${from}:${to}`, () => unaryLoop(UNARY_EXPR[kernel], `${kernel}_${from}`));
 }
 
 /** Overwrites `data` with `kernel` applied to it (the epilogue of fused ops). @internal */
@@ -93,15 +96,10 @@ const BINARY_EXPR = {
 /** Names of the compiled binary loops. @internal */
 export type BinaryKernel = keyof typeof BINARY_EXPR;
 
-const binaryCache = new Map<string, BinaryLoop>();
 function binaryFor(kernel: BinaryKernel, from: DType, to: DType): BinaryLoop {
-  const key = `${kernel}:${from}:${to}`;
-  let f = binaryCache.get(key);
-  if (f === undefined) {
-    f = binaryLoop(BINARY_EXPR[kernel], `${kernel}_${from}`);
-    binaryCache.set(key, f);
-  }
-  return f;
+  return compiled(`binary:${kernel}:${from}:${to}`, () =>
+    binaryLoop(BINARY_EXPR[kernel], `${kernel}_${from}`),
+  );
 }
 
 /** Applies a binary loop with broadcasting to `shape` (already validated by the op). @internal */

@@ -60,17 +60,10 @@ export function matmul(
     if (done) return { data: out, shape: outShape, dtype: a.dtype };
   }
   const acc = new Float64Array(nb * M * N);
-  const idx = new Array<number>(batch.length).fill(0);
   const packed = transA && transB ? new Float64Array(M * K) : null;
-  for (let t = 0; t < nb; t++) {
-    let offA = 0;
-    let offB = 0;
-    for (let d = 0; d < batch.length; d++) {
-      offA += (idx[d] as number) * (sa[d] as number);
-      offB += (idx[d] as number) * (sb[d] as number);
-    }
-    offA *= M * K;
-    offB *= K * N;
+  forEachBatch(batch, sa, sb, (t, bA, bB) => {
+    const offA = bA * M * K;
+    const offB = bB * K * N;
     const offC = t * M * N;
     if (!transB) gemmNN(a.data, offA, transA, b.data, offB, acc, offC, M, N, K);
     else if (!transA) gemmNT(a.data, offA, b.data, offB, acc, offC, M, N, K);
@@ -81,12 +74,8 @@ export function matmul(
         for (let i = 0; i < M; i++) p[i * K + k] = a.data[offA + k * M + i] as number;
       gemmNT(p, 0, b.data, offB, acc, offC, M, N, K);
     }
-    for (let d = batch.length - 1; d >= 0; d--) {
-      idx[d] = (idx[d] as number) + 1;
-      if ((idx[d] as number) < (batch[d] as number)) break;
-      idx[d] = 0;
-    }
-  }
+    return true;
+  });
   if (bias !== null) {
     const bv = bias.data;
     for (let r = 0; r < acc.length; r += N)
