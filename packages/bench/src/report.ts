@@ -269,8 +269,8 @@ function header(res: Results): string[] {
   return [
     `${m.date} · commit ${m.commit} · ${m.cpu} · ${m.cores} cores · Node ${m.node} · ${m.platform}`,
     `load average ${m.loadAverageStart.map((x) => x.toFixed(2)).join(" ")} at start, ` +
-      `${m.loadAverageEnd.map((x) => x.toFixed(2)).join(" ")} at end; every system runs on one thread, ` +
-      "one process at a time, but other work may share the machine",
+      `${m.loadAverageEnd.map((x) => x.toFixed(2)).join(" ")} at end; one process at a time, each system ` +
+      "on one thread except where its line below says otherwise; other work may share the machine",
     `seed workload: ${s.epochs} epochs + test accuracy every 10, timed ${s.runs} runs after a warm-up of ` +
       `${Math.round(s.epochs / 10)} epochs (${s.minRuns} runs when one run is estimated over ` +
       `${s.slowRunSeconds} s); total ${res.totalSeconds.toFixed(0)} s`,

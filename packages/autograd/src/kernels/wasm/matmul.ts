@@ -76,12 +76,15 @@ export function gemmWasm(
       heap.copyWithin(cOff + have * Np, cOff, cOff + take * Np);
     }
   }
+  // The float32 sigmoid runs on C while it is still in the kernel's memory, each thread on its rows;
+  // other epilogues run after the copy.
+  const fusedSigmoid = epilogue === "sigmoid" && f32;
   runSplit(
     rt.kernels,
     rt.module,
     rt.memory,
-    !f32,
     [
+      f32 ? 0 : 1,
       SCRATCH + aOff * size,
       rsA,
       csA,
@@ -94,17 +97,13 @@ export function gemmWasm(
       K,
       KC,
       bias === null ? 0 : -1,
+      fusedSigmoid ? 1 : 0,
     ],
     MR * rsA,
     MR * Np * size,
     M * N * K,
   );
-  // The float32 sigmoid runs on C while it is still in the kernel's memory; other epilogues after the copy.
-  let done = epilogue === null;
-  if (epilogue === "sigmoid" && f32) {
-    rt.kernels.sigmoid_f32(SCRATCH + cOff * 4, SCRATCH + cOff * 4, strips * MR * Np);
-    done = true;
-  }
+  const done = epilogue === null || fusedSigmoid;
   if (Np === N) out.set(heap.subarray(cOff, cOff + M * N), offC);
   else if (N >= 64)
     for (let i = 0; i < M; i++) out.set(heap.subarray(cOff + i * Np, cOff + i * Np + N), offC + i * N);

@@ -11,16 +11,16 @@ export const CONTROL_BYTES = 128;
 // Layout of the control words (Int32 indices).
 const SEQ = 0; // job counter, bumped by the caller; the worker waits on it
 const DONE = 1; // last job the worker finished
-const KIND = 2; // 0 = f32, 1 = f64
-const ARGS = 3; // the 12 arguments of runBlocks after the kernel
+const ARGS = 2; // the job: runBlocks' arguments after `kernels`
 
 /**
- * The k-blocked product over a range of strips: what each thread runs. Written without closures so that
- * its source can be sent to the worker as is.
+ * The k-blocked product over a range of strips, then the float32 sigmoid over those rows when `sigmoid`
+ * is 1: what each thread runs. Written without closures so that its source can be sent to the worker.
  * @internal
  */
 export function runBlocks(
-  gemm: WasmKernels["gemm_f32"],
+  kernels: WasmKernels,
+  f64: number,
   pa: number,
   rsA: number,
   csA: number,
@@ -33,7 +33,9 @@ export function runBlocks(
   K: number,
   KC: number,
   accumulateFirst: number,
+  sigmoid: number,
 ): void {
+  const gemm = f64 === 1 ? kernels.gemm_f64 : kernels.gemm_f32;
   for (let kb = 0; kb < K; kb += KC) {
     const kc = Math.min(KC, K - kb);
     gemm(
@@ -50,7 +52,12 @@ export function runBlocks(
       kb === 0 ? accumulateFirst : -1,
     );
   }
+  // 4 rows per strip (MR; a literal because this source runs in the worker too), ldc / 4 floats per row
+  if (sigmoid === 1) kernels.sigmoid_f32(pc, pc, strips * 4 * (ldc / 4));
 }
+
+/** Number of int32 arguments of a job: runBlocks' arguments after `kernels`. */
+const NARGS = 14;
 
 const WORKER_SOURCE = `
 const { workerData } = require("node:worker_threads");
@@ -63,8 +70,8 @@ for (;;) {
   Atomics.wait(ctl, ${SEQ}, seen);
   seen = Atomics.load(ctl, ${SEQ});
   const a = [];
-  for (let i = 0; i < 12; i++) a.push(ctl[${ARGS} + i]);
-  runBlocks(ctl[${KIND}] === 1 ? kernels.gemm_f64 : kernels.gemm_f32, ...a);
+  for (let i = 0; i < ${NARGS}; i++) a.push(ctl[${ARGS} + i]);
+  runBlocks(kernels, ...a);
   Atomics.store(ctl, ${DONE}, seen);
   Atomics.notify(ctl, ${DONE});
 }
@@ -105,57 +112,72 @@ function getHelper(module: WebAssembly.Module, memory: WebAssembly.Memory): Help
   return helper;
 }
 
-/** Products below 8M multiply-adds stay on one thread: waking the worker and the single-threaded copies
- * cost more than half of such a product (measured on the MLP of the seed workload). */
+// NOTE: products below 8M multiply-adds stay on one thread. Measured on the seed workload's MLP (3M each):
+// waking the worker and the single-threaded copies cost about what the second core saves, and a worker
+// that spins to wake faster slows the main thread on this machine's two virtual cores.
 const MIN_SPLIT_WORK = 1 << 23;
 
+/** The arguments of one job: runBlocks' arguments after `kernels`. @internal */
+export type Job = [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
+
 /**
- * Runs `runBlocks` over all `strips`, handing the second half to the worker when the product is large.
- * `args` are runBlocks' arguments after `gemm`; `stripBytesA`/`stripBytesC` advance A and C by one strip.
+ * Runs `runBlocks` over all strips of `job`, handing the second half to the worker when the product is
+ * large. `stripBytesA`/`stripBytesC` advance A and C by one strip.
  * @internal
  */
 export function runSplit(
   kernels: WasmKernels,
   module: WebAssembly.Module,
   memory: WebAssembly.Memory,
-  f64: boolean,
-  args: [number, number, number, number, number, number, number, number, number, number, number, number],
+  job: Job,
   stripBytesA: number,
   stripBytesC: number,
   work: number,
 ): void {
-  const gemm = f64 ? kernels.gemm_f64 : kernels.gemm_f32;
-  const strips = args[7];
+  const strips = job[8];
   const h = work >= MIN_SPLIT_WORK && strips >= 2 ? getHelper(module, memory) : null;
   if (h === null) {
-    runBlocks(gemm, ...args);
+    runBlocks(kernels, ...job);
     return;
   }
   const mine = Math.ceil(strips / 2);
-  const theirs = [...args] as typeof args;
-  theirs[0] = args[0] + mine * stripBytesA;
-  theirs[5] = args[5] + mine * stripBytesC;
-  theirs[7] = strips - mine;
+  const theirs = [...job] as Job;
+  theirs[1] = job[1] + mine * stripBytesA;
+  theirs[6] = job[6] + mine * stripBytesC;
+  theirs[8] = strips - mine;
   const { ctl } = h;
-  ctl[KIND] = f64 ? 1 : 0;
-  for (let i = 0; i < 12; i++) ctl[ARGS + i] = theirs[i] as number;
+  for (let i = 0; i < NARGS; i++) ctl[ARGS + i] = theirs[i] as number;
   const seq = Atomics.add(ctl, SEQ, 1) + 1;
   Atomics.notify(ctl, SEQ);
-  const own = [...args] as typeof args;
-  own[7] = mine;
-  runBlocks(gemm, ...own);
+  const own = [...job] as Job;
+  own[8] = mine;
+  runBlocks(kernels, ...own);
   // NOTE: a worker that died can never answer (its error event needs this thread's event loop), so after
   // two seconds the caller computes the other half itself and stops using threads. Should the worker only
   // have been slow, it writes the same values into the same rows: harmless.
-  const deadline = Date.now() + 2000;
+  const deadline = performance.now() + 2000;
   for (;;) {
     const done = Atomics.load(ctl, DONE);
     if (done === seq) return;
-    if (Date.now() > deadline) {
+    if (performance.now() > deadline) {
       helper = null;
-      runBlocks(gemm, ...theirs);
+      runBlocks(kernels, ...theirs);
       return;
     }
-    Atomics.wait(ctl, DONE, done, 100);
   }
 }
