@@ -10,7 +10,7 @@ export function mapWasm(name: "exp_f32" | "sigmoid_f32", src: Float32Array, out:
   const rt = wasm();
   if (rt === null) return false;
   const n = src.length;
-  const padded = Math.ceil(n / 4) * 4;
+  const padded = Math.ceil(n / 8) * 8;
   const buffer = reserve(rt, padded * 8);
   const heap = new Float32Array(buffer, SCRATCH, padded * 2);
   heap.set(src, 0);

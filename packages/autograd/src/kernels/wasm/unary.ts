@@ -91,19 +91,25 @@ function emitExp(c: Code, x: number, n: number, r: number, h: number): void {
   constV128(c, bias).simd(I32X4_ADD).i32(23).simd(I32X4_SHL).simd(MUL);
 }
 
-/** `name(src, dst, n)`: applies `body` to ⌈n/4⌉ groups of four floats (buffers padded by the caller). */
+/** `name(src, dst, n)`: applies `body` to ⌈n/8⌉ groups of eight floats (buffers padded by the caller). */
 function mapF32(name: string, body: (c: Code, x: number) => void): FunctionDef {
   const [src, dst, n] = [0, 1, 2];
   const c = new Code(3);
-  const x = c.local(V128);
+  const x0 = c.local(V128);
+  const x1 = c.local(V128);
+  // Two vectors per iteration, each with its own scratch locals, so their dependency chains interleave.
   c.block(() =>
     c.loop(() => {
       c.get(n).i32(0).op(0x4c).brIf(1); // n <= 0
-      c.get(src).v128Load(0).set(x);
+      c.get(src).v128Load(0).set(x0);
+      c.get(src).v128Load(16).set(x1);
       c.get(dst);
-      body(c, x);
+      body(c, x0);
       c.v128Store(0);
-      c.inc(src, 16).inc(dst, 16).inc(n, -4);
+      c.get(dst);
+      body(c, x1);
+      c.v128Store(16);
+      c.inc(src, 32).inc(dst, 32).inc(n, -8);
       c.br(0);
     }),
   );
