@@ -62,10 +62,10 @@ export function unary(kernel: UnaryKernel, x: NDArray, outDtype: DType = x.dtype
   const out = allocate(outDtype, x.data.length);
   if (
     (kernel === "sigmoid" || kernel === "exp") &&
-    x.data instanceof Float32Array &&
-    out instanceof Float32Array &&
+    x.dtype === outDtype &&
+    x.dtype !== "int32" &&
     x.data.length >= WASM_MAP_MIN_SIZE &&
-    mapWasm(kernel === "exp" ? "exp_f32" : "sigmoid_f32", x.data, out)
+    mapWasm(kernel, x.data as Float32Array | Float64Array, out as Float32Array | Float64Array)
   ) {
     return { data: out, shape: x.shape, dtype: outDtype };
   }

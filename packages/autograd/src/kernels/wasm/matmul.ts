@@ -76,9 +76,9 @@ export function gemmWasm(
       heap.copyWithin(cOff + have * Np, cOff, cOff + take * Np);
     }
   }
-  // The float32 sigmoid runs on C while it is still in the kernel's memory, each thread on its rows;
+  // The sigmoid runs on C while it is still in the kernel's memory, each thread on its rows;
   // other epilogues run after the copy.
-  const fusedSigmoid = epilogue === "sigmoid" && f32;
+  const fusedSigmoid = epilogue === "sigmoid";
   runSplit(
     rt.kernels,
     rt.module,

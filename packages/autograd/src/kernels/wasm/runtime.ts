@@ -40,6 +40,8 @@ export interface WasmKernels {
   ): void;
   exp_f32(src: number, dst: number, n: number): void;
   sigmoid_f32(src: number, dst: number, n: number): void;
+  exp_f64(src: number, dst: number, n: number): void;
+  sigmoid_f64(src: number, dst: number, n: number): void;
 }
 
 /** The loaded kernels with their memory (shared where threads can use it). @internal */

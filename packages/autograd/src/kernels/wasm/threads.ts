@@ -14,8 +14,7 @@ const DONE = 1; // last job the worker finished
 const ARGS = 2; // the job: runBlocks' arguments after `kernels`
 
 /**
- * The k-blocked product over a range of strips, then the float32 sigmoid over those rows when `sigmoid`
- * is 1: what each thread runs. Written without closures so that its source can be sent to the worker.
+ * The k-blocked product over a range of strips, then the sigmoid over those rows when `sigmoid` is 1: what each thread runs. Written without closures so that its source can be sent to the worker.
  * @internal
  */
 export function runBlocks(
@@ -53,7 +52,11 @@ export function runBlocks(
     );
   }
   // 4 rows per strip (MR; a literal because this source runs in the worker too), ldc / 4 floats per row
-  if (sigmoid === 1) kernels.sigmoid_f32(pc, pc, strips * 4 * (ldc / 4));
+  if (sigmoid === 1) {
+    const rows = strips * 4;
+    if (f64 === 1) kernels.sigmoid_f64(pc, pc, rows * (ldc / 8));
+    else kernels.sigmoid_f32(pc, pc, rows * (ldc / 4));
+  }
 }
 
 /** Number of int32 arguments of a job: runBlocks' arguments after `kernels`. */

@@ -1,24 +1,106 @@
-// Elementwise float32 kernels in WebAssembly SIMD: a vectorised exp (range reduction to [-ln2/2, ln2/2],
-// a degree-7 polynomial, and the exponent bits built from integers) and sigmoid built on it.
+// Elementwise kernels in WebAssembly SIMD, float32 and float64: a vectorised exp (range reduction to
+// [-ln2/2, ln2/2], a Taylor polynomial, and the exponent bits built from integers) and sigmoid built on it.
 
 import { Code, type FunctionDef, I32, V128 } from "./encoder.js";
 
-const ADD = 0xe4;
-const SUB = 0xe5;
-const MUL = 0xe6;
-const DIV = 0xe7;
-const MIN = 0xe8;
-const MAX = 0xe9;
-const ABS = 0xe0;
-const NEG = 0xe1;
-const GE = 0x46;
+/** SIMD opcodes and constants of one lane type. */
+interface Lanes {
+  add: number;
+  sub: number;
+  mul: number;
+  div: number;
+  min: number;
+  max: number;
+  abs: number;
+  neg: number;
+  ge: number;
+  intAdd: number;
+  intSub: number;
+  intShl: number;
+  intShrS: number;
+  /** Adding it rounds a float to an integer held in the low mantissa bits (1.5·2^mantissa bits). */
+  rounder: number;
+  /** Clamp of x: below, e^x is 0; above, Infinity. */
+  lo: number;
+  hi: number;
+  /** ln 2 in two parts, the first with trailing zero bits so n·ln2hi is exact. */
+  ln2hi: number;
+  ln2lo: number;
+  exponentBias: number;
+  mantissaBits: number;
+  /** Taylor coefficients of e^r, highest degree first. */
+  coeffs: number[];
+  /** Bytes of a vector holding `x` in every lane, and of one holding the integer `k`. */
+  splat(x: number): Uint8Array;
+  splatInt(k: number): Uint8Array;
+}
+
+const taylor = (degree: number): number[] => {
+  const out: number[] = [];
+  let f = 1;
+  for (let k = 1; k <= degree; k++) f *= k;
+  for (let k = degree; k >= 0; k--) {
+    out.push(1 / f);
+    f /= Math.max(k, 1);
+  }
+  return out;
+};
+
+const F32: Lanes = {
+  add: 0xe4,
+  sub: 0xe5,
+  mul: 0xe6,
+  div: 0xe7,
+  min: 0xe8,
+  max: 0xe9,
+  abs: 0xe0,
+  neg: 0xe1,
+  ge: 0x46,
+  intAdd: 0xae,
+  intSub: 0xb1,
+  intShl: 0xab,
+  intShrS: 0xac,
+  rounder: 12582912,
+  lo: -104,
+  hi: 89,
+  ln2hi: 0.693145751953125,
+  ln2lo: 1.428606765330187e-6,
+  exponentBias: 127,
+  mantissaBits: 23,
+  // degree 7: error below 1e-8 on |r| ≤ ln2/2, under float32's half ulp
+  coeffs: taylor(7),
+  splat: (x) => new Uint8Array(new Float32Array([x, x, x, x]).buffer),
+  splatInt: (k) => new Uint8Array(new Int32Array([k, k, k, k]).buffer),
+};
+
+const F64: Lanes = {
+  add: 0xf0,
+  sub: 0xf1,
+  mul: 0xf2,
+  div: 0xf3,
+  min: 0xf4,
+  max: 0xf5,
+  abs: 0xec,
+  neg: 0xed,
+  ge: 0x4c,
+  intAdd: 0xce,
+  intSub: 0xd1,
+  intShl: 0xcb,
+  intShrS: 0xcc,
+  rounder: 6755399441055744,
+  lo: -746,
+  hi: 710,
+  ln2hi: 0.6931471803691238,
+  ln2lo: 1.9082149292705877e-10,
+  exponentBias: 1023,
+  mantissaBits: 52,
+  // degree 13: error below 5e-18 on |r| ≤ ln2/2, under float64's half ulp
+  coeffs: taylor(13),
+  splat: (x) => new Uint8Array(new Float64Array([x, x]).buffer),
+  splatInt: (k) => new Uint8Array(new BigInt64Array([BigInt(k), BigInt(k)]).buffer),
+};
+
 const BITSELECT = 0x52;
-// 1.5·2²³: adding it to a float of magnitude below 2²² rounds it to an integer held in the mantissa.
-const ROUNDER = 12582912;
-const I32X4_ADD = 0xae;
-const I32X4_SHL = 0xab;
-const I32X4_SHR_S = 0xac;
-const I32X4_SUB = 0xb1;
 
 // NOTE: every constant lives in a local set once before the loop: V8 builds a v128.const from immediates
 // with several instructions, which inside the loop cost more than the arithmetic around them.
@@ -40,8 +122,8 @@ function constV128(c: Code, lanes: Uint8Array): Code {
   return c.get(local);
 }
 
-function constF32(c: Code, x: number): Code {
-  return constV128(c, new Uint8Array(new Float32Array([x, x, x, x]).buffer));
+function constF(c: Code, t: Lanes, x: number): Code {
+  return constV128(c, t.splat(x));
 }
 
 /** Moves the constant initialisations to the start of `c`'s body. */
@@ -54,49 +136,51 @@ function emitPrologue(c: Code): void {
 }
 
 /** Leaves exp(x) on the stack for the v128 in local `x`, using `n`, `r` and `h` as scratch locals. */
-function emitExp(c: Code, x: number, n: number, r: number, h: number): void {
-  // Clamping to [-104, 89] keeps n in [-150, 129]; 2^n is applied as two factors 2^⌊n/2⌋·2^(n-⌊n/2⌋),
-  // each a normal float, so results overflow to Infinity and underflow through subnormals to 0 exactly
-  // where float32 does. NaN passes through (min and max propagate it).
+function emitExp(c: Code, t: Lanes, x: number, n: number, r: number, h: number): void {
+  // Clamping x keeps 2^n within two normal factors 2^⌊n/2⌋·2^(n-⌊n/2⌋), so results overflow to Infinity
+  // and underflow through subnormals to 0 exactly where the float type does. NaN passes through (min and
+  // max propagate it).
   c.get(x);
-  constF32(c, 89).simd(MIN);
-  constF32(c, -104).simd(MAX).set(r);
-  // n = round(x·log2 e) by the 1.5·2²³ trick: adding it rounds to an integer whose value sits in the low
-  // mantissa bits, so `h` keeps t for the integer and n = t - 1.5·2²³ is the rounded float.
+  constF(c, t, t.hi).simd(t.min);
+  constF(c, t, t.lo).simd(t.max).set(r);
+  // n = round(x·log2 e): adding the rounder leaves the integer in the low mantissa bits of `h`, and
+  // subtracting it again gives n as a float.
   c.get(r);
-  constF32(c, Math.LOG2E).simd(MUL);
-  constF32(c, ROUNDER).simd(ADD).set(h);
+  constF(c, t, Math.LOG2E).simd(t.mul);
+  constF(c, t, t.rounder).simd(t.add).set(h);
   c.get(h);
-  constF32(c, ROUNDER).simd(SUB).set(n);
-  // r = x - n·ln2, with ln2 split in two so the reduction is exact to float32 precision
+  constF(c, t, t.rounder).simd(t.sub).set(n);
+  // r = x - n·ln2, with ln2 split in two so the reduction is exact to the type's precision
   c.get(r).get(n);
-  constF32(c, 0.693145751953125).simd(MUL).simd(SUB);
+  constF(c, t, t.ln2hi).simd(t.mul).simd(t.sub);
   c.get(n);
-  constF32(c, 1.428606765330187e-6).simd(MUL).simd(SUB).set(r);
-  // Taylor polynomial of e^r to degree 7 (error below 1e-8 on |r| ≤ ln2/2), Horner form
-  const coeffs = [1 / 5040, 1 / 720, 1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1];
-  constF32(c, coeffs[0] as number);
-  for (const k of coeffs.slice(1)) {
-    c.get(r).simd(MUL);
-    constF32(c, k).simd(ADD);
+  constF(c, t, t.ln2lo).simd(t.mul).simd(t.sub).set(r);
+  // the Taylor polynomial of e^r, Horner form
+  constF(c, t, t.coeffs[0] as number);
+  for (const k of t.coeffs.slice(1)) {
+    c.get(r).simd(t.mul);
+    constF(c, t, k).simd(t.add);
   }
-  // n as integers; h = ⌊n/2⌋; multiply by 2^h and 2^(n-h), each built in the exponent field: (e + 127) << 23
+  // n as integers; h = ⌊n/2⌋; multiply by 2^h and 2^(n-h), each built in the exponent field
   c.get(h);
-  constF32(c, ROUNDER).simd(I32X4_SUB).set(n);
-  c.get(n).i32(1).simd(I32X4_SHR_S).set(h);
-  const bias = new Uint8Array(new Int32Array([127, 127, 127, 127]).buffer);
+  constF(c, t, t.rounder).simd(t.intSub).set(n);
+  c.get(n).i32(1).simd(t.intShrS).set(h);
   c.get(h);
-  constV128(c, bias).simd(I32X4_ADD).i32(23).simd(I32X4_SHL).simd(MUL);
-  c.get(n).get(h).simd(I32X4_SUB);
-  constV128(c, bias).simd(I32X4_ADD).i32(23).simd(I32X4_SHL).simd(MUL);
+  constV128(c, t.splatInt(t.exponentBias)).simd(t.intAdd).i32(t.mantissaBits).simd(t.intShl).simd(t.mul);
+  c.get(n).get(h).simd(t.intSub);
+  constV128(c, t.splatInt(t.exponentBias)).simd(t.intAdd).i32(t.mantissaBits).simd(t.intShl).simd(t.mul);
 }
 
-/** `name(src, dst, n)`: applies `body` to ⌈n/8⌉ groups of eight floats (buffers padded by the caller). */
-function mapF32(name: string, body: (c: Code, x: number) => void): FunctionDef {
+/**
+ * `name(src, dst, n)`: applies `body` to the n floats at `src`, writing `dst`, 32 bytes per iteration
+ * (buffers padded by the caller to a multiple of 32 bytes).
+ */
+function mapLanes(name: string, t: Lanes, body: (c: Code, x: number) => void): FunctionDef {
   const [src, dst, n] = [0, 1, 2];
   const c = new Code(3);
   const x0 = c.local(V128);
   const x1 = c.local(V128);
+  const perIteration = t === F32 ? 8 : 4;
   // Two vectors per iteration, each with its own scratch locals, so their dependency chains interleave.
   c.block(() =>
     c.loop(() => {
@@ -109,7 +193,7 @@ function mapF32(name: string, body: (c: Code, x: number) => void): FunctionDef {
       c.get(dst);
       body(c, x1);
       c.v128Store(16);
-      c.inc(src, 32).inc(dst, 32).inc(n, -8);
+      c.inc(src, 32).inc(dst, 32).inc(n, -perIteration);
       c.br(0);
     }),
   );
@@ -117,23 +201,26 @@ function mapF32(name: string, body: (c: Code, x: number) => void): FunctionDef {
   return { name, params: [I32, I32, I32], results: [], code: c };
 }
 
-/** The elementwise kernels of the module. @internal */
+/** The elementwise kernels of the module: exp and sigmoid in float32 and float64. @internal */
 export function unaryKernels(): FunctionDef[] {
-  const exp = mapF32("exp_f32", (c, x) => {
-    emitExp(c, x, c.local(V128), c.local(V128), c.local(V128));
+  return [F32, F64].flatMap((t) => {
+    const suffix = t === F32 ? "f32" : "f64";
+    const exp = mapLanes(`exp_${suffix}`, t, (c, x) => {
+      emitExp(c, t, x, c.local(V128), c.local(V128), c.local(V128));
+    });
+    const sigmoid = mapLanes(`sigmoid_${suffix}`, t, (c, x) => {
+      const e = c.local(V128);
+      const s = c.local(V128);
+      const m = c.local(V128);
+      // e = exp(-|x|) ∈ (0, 1]; σ(x) = 1/(1+e) for x ≥ 0 and e/(1+e) below, so nothing overflows.
+      c.get(x).simd(t.abs).simd(t.neg).set(m);
+      emitExp(c, t, m, c.local(V128), c.local(V128), c.local(V128));
+      c.set(e);
+      constF(c, t, 1);
+      constF(c, t, 1).get(e).simd(t.add).simd(t.div).set(s);
+      c.get(s).get(e).get(s).simd(t.mul).get(x);
+      constF(c, t, 0).simd(t.ge).simd(BITSELECT);
+    });
+    return [exp, sigmoid];
   });
-  const sigmoid = mapF32("sigmoid_f32", (c, x) => {
-    const e = c.local(V128);
-    const s = c.local(V128);
-    const m = c.local(V128);
-    // e = exp(-|x|) ∈ (0, 1]; σ(x) = 1/(1+e) for x ≥ 0 and e/(1+e) below, so nothing overflows.
-    c.get(x).simd(ABS).simd(NEG).set(m);
-    emitExp(c, m, c.local(V128), c.local(V128), c.local(V128));
-    c.set(e);
-    constF32(c, 1);
-    constF32(c, 1).get(e).simd(ADD).simd(DIV).set(s);
-    c.get(s).get(e).get(s).simd(MUL).get(x);
-    constF32(c, 0).simd(GE).simd(BITSELECT);
-  });
-  return [exp, sigmoid];
 }
