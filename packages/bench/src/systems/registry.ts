@@ -41,7 +41,8 @@ export const SYSTEMS: readonly SystemSpec[] = [
     load: async () => {
       const m = await import("./tapegrad.js");
       return {
-        setup: async () => "JavaScript + WebAssembly SIMD kernels; 1 thread, a second for products above 8M multiply-adds (the 256 and 1024 matmuls, not the seed workload)",
+        setup: async () =>
+          "JavaScript + WebAssembly SIMD kernels; 1 thread, a second for products above 8M multiply-adds (the 256 and 1024 matmuls, not the seed workload)",
         trainer: m.tapegradNnTrainer,
         matmul: m.tapegradMatmul,
         tinyAdd: m.tapegradTinyAdd,
@@ -56,7 +57,8 @@ export const SYSTEMS: readonly SystemSpec[] = [
     load: async () => {
       const m = await import("./tapegrad.js");
       return {
-        setup: async () => "JavaScript + WebAssembly SIMD kernels; 1 thread, a second for products above 8M multiply-adds (the 256 and 1024 matmuls, not the seed workload)",
+        setup: async () =>
+          "JavaScript + WebAssembly SIMD kernels; 1 thread, a second for products above 8M multiply-adds (the 256 and 1024 matmuls, not the seed workload)",
         trainer: m.tapegradRawTrainer,
       };
     },
