@@ -80,6 +80,7 @@ export {
   mul,
   ne,
   pow,
+  squaredDifference,
   sub,
   where,
 } from "./ops/binary.js";

@@ -46,6 +46,8 @@ export const OPS = {
   lt: B.ltOp,
   le: B.leOp,
   where: B.whereOp,
+  squaredDifference: B.squaredDifferenceOp,
+  squaredDifferenceGrad: B.squaredDifferenceGradOp,
   sum: R.sumOp,
   max: R.maxOp,
   min: R.minOp,

@@ -60,6 +60,7 @@ import {
   softplus,
   sqrt,
   square,
+  squaredDifference,
   squeeze,
   stack,
   std,
@@ -78,6 +79,7 @@ import {
 } from "@tapegrad/autograd";
 import { broadcastPairArb, shapeArb } from "@tapegrad/autograd/testing";
 import fc from "fast-check";
+import { squaredDifferenceGrad } from "../src/ops/binary.js";
 import { identity } from "../src/ops/movement.js";
 import { sigmoidGrad, tanhGrad } from "../src/ops/unary.js";
 import type { CompositeName, OpName } from "../src/registry.js";
@@ -976,6 +978,43 @@ export const OP_SPECS = {
     why: "a comparison: its output is an int32 mask",
     samples: [sample("[3] x [3]", [[3], [3]], le)],
     forward: [fwd("with a number", () => le(tensor([1, 2, 3]), 2), [1, 1, 0], { dtype: "int32" })],
+  },
+  squaredDifference: {
+    differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
+    order: 2,
+    domain: real,
+    samples: pairs(squaredDifference, 0.5),
+    random: broadcasting(squaredDifference),
+    forward: [
+      fwd("elementwise", () => squaredDifference(f64([1, 5, -2]), f64([3, 3, 1])), [4, 4, 9]),
+      fwd("broadcast", () => squaredDifference(f64([[1], [2]]), f64([0, 3])), [
+        [1, 4],
+        [4, 1],
+      ]),
+    ],
+  },
+  squaredDifferenceGrad: {
+    differentiable: true,
+    dtypes: KEEPS_DTYPE,
+    note: "the fused backward of squaredDifference, `2g(a - b)`",
+    order: 2,
+    domain: real,
+    samples: [
+      sample(
+        "same shape [2, 3]",
+        [
+          [2, 3],
+          [2, 3],
+          [2, 3],
+        ],
+        squaredDifferenceGrad,
+      ),
+      sample("broadcast [3, 1], [1, 4], []", [[3, 1], [1, 4], []], squaredDifferenceGrad),
+    ],
+    // b a fixed number, so the random pairs cover a and g
+    random: broadcasting((a, g) => squaredDifferenceGrad(a as Tensor, f64(0.25), g as Tensor)),
+    forward: [fwd("2g(a - b)", () => squaredDifferenceGrad(f64([3, 1]), f64([1, 1]), f64([0.5, 4])), [2, 0])],
   },
   where: {
     differentiable: true,

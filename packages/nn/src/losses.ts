@@ -15,7 +15,7 @@ import {
   oneHot,
   ShapeError,
   softplus,
-  square,
+  squaredDifference,
   sub,
   sum,
   type Tensor,
@@ -153,7 +153,7 @@ export function quadraticLoss(input: Tensor, target: Tensor, options: LossOption
   const op = "quadraticLoss";
   const reduction = checkReduction(op, options.reduction);
   const c = classScores(op, input);
-  const sq = square(sub(input, targetRows(op, input, target, c)));
+  const sq = squaredDifference(input, targetRows(op, input, target, c));
   if (reduction === "none") return div(sum(sq, { axis: -1 }), 2);
   if (reduction === "sum") return div(sum(sq), 2);
   // NOTE: sum / N / 2 in this order, as the notebook computes it, so float64 losses match it to the last bit.
@@ -179,7 +179,7 @@ export function mseLoss(input: Tensor, target: Tensor, options: LossOptions = {}
   const reduction = checkReduction(op, options.reduction);
   requireFloat(op, "input", input);
   floatTarget(op, input, target);
-  return reduce(square(sub(input, target)), reduction);
+  return reduce(squaredDifference(input, target), reduction);
 }
 
 /**

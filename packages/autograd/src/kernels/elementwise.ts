@@ -88,6 +88,7 @@ const BINARY_EXPR = {
   lt: "x < y ? 1 : 0",
   le: "x <= y ? 1 : 0",
   atan2: "Math.atan2(x, y)",
+  squaredDifference: "(x - y) * (x - y)",
   // vjps of sigmoid and tanh in one pass: x is the op's output, y its cotangent
   sigmoidGrad: "y * x * (1 - x)",
   tanhGrad: "y * (1 - x * x)",
@@ -143,5 +144,29 @@ export function where(
   const sy = y.length === n ? 1 : 0;
   for (let i = 0; i < n; i++)
     out[i] = (c[i * sc] as number) !== 0 ? (x[i * sx] as number) : (y[i * sy] as number);
+  return { data: out, shape, dtype };
+}
+
+/** `2·g·(a - b)` elementwise, the three broadcast to `shape`: the vjp of squaredDifference in one pass. @internal */
+export function squaredDifferenceGrad(
+  a: NDArray,
+  b: NDArray,
+  g: NDArray,
+  shape: readonly number[],
+  dtype: DType,
+): NDArray {
+  const n = sizeOf(shape);
+  const flat = (x: NDArray) =>
+    x.data.length === n || x.data.length === 1 ? x.data : broadcastTo(x, shape).data;
+  const x = flat(a);
+  const y = flat(b);
+  const z = flat(g);
+  const out = allocate(dtype, n);
+  const sx = x.length === n ? 1 : 0;
+  const sy = y.length === n ? 1 : 0;
+  const sz = z.length === n ? 1 : 0;
+  for (let i = 0; i < n; i++) {
+    out[i] = 2 * (z[i * sz] as number) * ((x[i * sx] as number) - (y[i * sy] as number));
+  }
   return { data: out, shape, dtype };
 }

@@ -4,7 +4,7 @@ import * as K from "../kernels/elementwise.js";
 import { apply, defineOp, type OpDef } from "../op.js";
 import { broadcastShapes } from "../shape.js";
 import type { Tensor } from "../tensor.js";
-import { asTensor, promote, type TensorLike, toFloat } from "./cast.js";
+import { asTensor, cast, promote, type TensorLike, toFloat } from "./cast.js";
 import { log, neg } from "./unary.js";
 
 type Vjp = NonNullable<OpDef<undefined>["vjp"]>;
@@ -64,6 +64,63 @@ export const minimumOp = binaryOp("minimum", ({ inputs: [a, b], g }) => {
 /** @internal */ export const geOp = binaryOp("ge", undefined, true);
 /** @internal */ export const ltOp = binaryOp("lt", undefined, true);
 /** @internal */ export const leOp = binaryOp("le", undefined, true);
+
+// NOTE: squared differences are what regression losses are made of; one primitive with a one-pass
+// backward (PyTorch's mse_loss kernel, TF's SquaredDifference) instead of sub, mul and their vjps.
+/** @internal */
+export const squaredDifferenceOp = defineOp({
+  name: "squaredDifference",
+  inputs: ["a", "b"],
+  forward: ([a, b]) =>
+    K.binary("squaredDifference", a!, b!, broadcastShapes(a!.shape, b!.shape, "squaredDifference"), a!.dtype),
+  // d(a - b)² = 2(a - b)(da - db)
+  vjp: ({ inputs: [a, b], g }) => {
+    const ga = squaredDifferenceGrad(a!, b!, g);
+    return [a!.requiresGrad ? ga : null, b!.requiresGrad ? neg(ga) : null];
+  },
+});
+
+/** @internal */
+export const squaredDifferenceGradOp = defineOp({
+  name: "squaredDifferenceGrad",
+  inputs: ["a", "b", "g"],
+  forward: ([a, b, g]) => {
+    const shape = broadcastShapes(broadcastShapes(a!.shape, b!.shape, "squaredDifferenceGrad"), g!.shape);
+    return K.squaredDifferenceGrad(a!, b!, g!, shape, a!.dtype);
+  },
+  // f = 2g(a - b): ∂f/∂a = 2g, ∂f/∂b = -2g, ∂f/∂g = 2(a - b)
+  vjp: ({ inputs: [a, b, g], g: h }) => {
+    const hg = a!.requiresGrad || b!.requiresGrad ? mul(h, mul(g!, 2)) : null;
+    return [
+      a!.requiresGrad ? hg : null,
+      b!.requiresGrad && hg !== null ? neg(hg) : null,
+      g!.requiresGrad ? squaredDifferenceGrad(a!, b!, h) : null,
+    ];
+  },
+});
+
+/**
+ * Elementwise squared difference `(a - b)²`, broadcasting, with a one-pass backward (TensorFlow's
+ * SquaredDifference). Gradient: `2g(a - b)` for a and its negative for b.
+ * @throws {ShapeError} If the shapes do not broadcast.
+ * @example
+ * ```ts
+ * import { squaredDifference, tensor } from "@tapegrad/autograd";
+ * console.log(squaredDifference(tensor([1, 5]), tensor([3, 3])).toArray()); // [4, 4]
+ * ```
+ * @category Elementwise
+ */
+export function squaredDifference(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = promote(a, b);
+  return apply(squaredDifferenceOp, [toFloat(x), toFloat(y)], undefined);
+}
+
+/** `2g(a - b)`: the vjp of squaredDifference for `a`. @internal */
+export function squaredDifferenceGrad(a: Tensor, b: Tensor, g: Tensor): Tensor {
+  const [x, y] = promote(a, b);
+  const [xg, gg] = promote(x, g);
+  return apply(squaredDifferenceGradOp, [xg, cast(y, xg.dtype), gg], undefined);
+}
 
 /** @internal */
 export const whereOp = defineOp({
