@@ -123,6 +123,18 @@ export function binary(
   return { data: out, shape, dtype: outDtype };
 }
 
+/**
+ * The operands of a ternary loop over `shape`: each as a flat array with its step (1 when it has every
+ * element, 0 when it is a single value read in place); others are broadcast first.
+ */
+function ternaryOperands(shape: readonly number[], xs: readonly NDArray[]): [TypedArray, number][] {
+  const n = sizeOf(shape);
+  return xs.map((x) => {
+    const data = x.data.length === n || x.data.length === 1 ? x.data : broadcastTo(x, shape).data;
+    return [data, data.length === n ? 1 : 0];
+  });
+}
+
 /** `cond ? a : b` elementwise, all three broadcast to `shape`. @internal */
 export function where(
   cond: NDArray,
@@ -131,17 +143,13 @@ export function where(
   shape: readonly number[],
   dtype: DType,
 ): NDArray {
+  const [[c, sc], [x, sx], [y, sy]] = ternaryOperands(shape, [cond, a, b]) as [
+    [TypedArray, number],
+    [TypedArray, number],
+    [TypedArray, number],
+  ];
   const n = sizeOf(shape);
-  // Operands that are full-size or single values are read in place; others are broadcast first.
-  const flat = (x: NDArray) =>
-    x.data.length === n || x.data.length === 1 ? x.data : broadcastTo(x, shape).data;
-  const c = flat(cond);
-  const x = flat(a);
-  const y = flat(b);
   const out = allocate(dtype, n);
-  const sc = c.length === n ? 1 : 0;
-  const sx = x.length === n ? 1 : 0;
-  const sy = y.length === n ? 1 : 0;
   for (let i = 0; i < n; i++)
     out[i] = (c[i * sc] as number) !== 0 ? (x[i * sx] as number) : (y[i * sy] as number);
   return { data: out, shape, dtype };
@@ -155,18 +163,14 @@ export function squaredDifferenceGrad(
   shape: readonly number[],
   dtype: DType,
 ): NDArray {
+  const [[x, sx], [y, sy], [z, sz]] = ternaryOperands(shape, [a, b, g]) as [
+    [TypedArray, number],
+    [TypedArray, number],
+    [TypedArray, number],
+  ];
   const n = sizeOf(shape);
-  const flat = (x: NDArray) =>
-    x.data.length === n || x.data.length === 1 ? x.data : broadcastTo(x, shape).data;
-  const x = flat(a);
-  const y = flat(b);
-  const z = flat(g);
   const out = allocate(dtype, n);
-  const sx = x.length === n ? 1 : 0;
-  const sy = y.length === n ? 1 : 0;
-  const sz = z.length === n ? 1 : 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n; i++)
     out[i] = 2 * (z[i * sz] as number) * ((x[i * sx] as number) - (y[i * sy] as number));
-  }
   return { data: out, shape, dtype };
 }
