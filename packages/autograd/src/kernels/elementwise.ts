@@ -123,16 +123,22 @@ export function binary(
   return { data: out, shape, dtype: outDtype };
 }
 
-/**
- * The operands of a ternary loop over `shape`: each as a flat array with its step (1 when it has every
- * element, 0 when it is a single value read in place); others are broadcast first.
- */
-function ternaryOperands(shape: readonly number[], xs: readonly NDArray[]): [TypedArray, number][] {
+/** A flat operand and its step: 1 when it has every element, 0 when it is a single value read in place. */
+type Operand = [TypedArray, number];
+
+/** The three operands of a ternary loop over `shape`; operands that are neither full nor single are broadcast. */
+function ternaryOperands(
+  shape: readonly number[],
+  a: NDArray,
+  b: NDArray,
+  c: NDArray,
+): [Operand, Operand, Operand] {
   const n = sizeOf(shape);
-  return xs.map((x) => {
+  const flat = (x: NDArray): Operand => {
     const data = x.data.length === n || x.data.length === 1 ? x.data : broadcastTo(x, shape).data;
     return [data, data.length === n ? 1 : 0];
-  });
+  };
+  return [flat(a), flat(b), flat(c)];
 }
 
 /** `cond ? a : b` elementwise, all three broadcast to `shape`. @internal */
@@ -143,11 +149,7 @@ export function where(
   shape: readonly number[],
   dtype: DType,
 ): NDArray {
-  const [[c, sc], [x, sx], [y, sy]] = ternaryOperands(shape, [cond, a, b]) as [
-    [TypedArray, number],
-    [TypedArray, number],
-    [TypedArray, number],
-  ];
+  const [[c, sc], [x, sx], [y, sy]] = ternaryOperands(shape, cond, a, b);
   const n = sizeOf(shape);
   const out = allocate(dtype, n);
   for (let i = 0; i < n; i++)
@@ -163,11 +165,7 @@ export function squaredDifferenceGrad(
   shape: readonly number[],
   dtype: DType,
 ): NDArray {
-  const [[x, sx], [y, sy], [z, sz]] = ternaryOperands(shape, [a, b, g]) as [
-    [TypedArray, number],
-    [TypedArray, number],
-    [TypedArray, number],
-  ];
+  const [[x, sx], [y, sy], [z, sz]] = ternaryOperands(shape, a, b, g);
   const n = sizeOf(shape);
   const out = allocate(dtype, n);
   for (let i = 0; i < n; i++)
