@@ -3,8 +3,9 @@
 
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { Generator, matmul, randn, type Tensor, tensor } from "../src/index.js";
+import { Generator, matmul, rand, randn, type Tensor, tensor } from "../src/index.js";
 import { setWasmEnabled, wasm } from "../src/kernels/wasm/runtime.js";
+import { sigmoidGrad, tanhGrad } from "../src/ops/unary.js";
 
 function both<T>(f: () => T): [T, T] {
   const prev = setWasmEnabled(true);
@@ -69,6 +70,25 @@ describe("WebAssembly kernels", () => {
       expect(maxAbsDiff(fast, ref)).toBeLessThanOrEqual(dtype === "float32" ? 2e-6 * 301 : 1e-12 * 301);
     },
   );
+
+  test.each([
+    ["sigmoidGrad", "float32"],
+    ["sigmoidGrad", "float64"],
+    ["tanhGrad", "float32"],
+    ["tanhGrad", "float64"],
+  ] as const)("%s in %s matches the reference", (op, dtype) => {
+    const gen = new Generator(5);
+    const low = op === "sigmoidGrad" ? 0 : -1;
+    const y = rand([5003], { generator: gen, dtype, low, high: 1 });
+    const g = randn([5003], { generator: gen, dtype });
+    const f = op === "sigmoidGrad" ? sigmoidGrad : tanhGrad;
+    const [fast, ref] = both(() => f(y, g).data());
+    const rtol = dtype === "float32" ? 1e-6 : 1e-12;
+    for (let i = 0; i < ref.length; i++) {
+      const r = ref[i] as number;
+      expect(Math.abs((fast[i] as number) - r)).toBeLessThanOrEqual(rtol * Math.max(Math.abs(r), 1e-6));
+    }
+  });
 
   test("matmul propagates NaN and Infinity like the reference", () => {
     const a = randn([40, 30], { generator: new Generator(1) });

@@ -5,7 +5,7 @@ import type { NDArray } from "../ndarray.js";
 import { sizeOf } from "../shape.js";
 import { type BinaryLoop, binaryLoop, type UnaryLoop, unaryLoop } from "./compile.js";
 import { broadcastStrides, broadcastTo } from "./strided.js";
-import { mapWasm, WASM_MAP_MIN_SIZE } from "./wasm/map.js";
+import { mapPairWasm, mapWasm, WASM_MAP_MIN_SIZE } from "./wasm/map.js";
 
 // NOTE: sigmoid and softplus branch on the sign of x so that exp never overflows: both stay exact
 // for |x| in the thousands instead of returning NaN or Infinity.
@@ -112,6 +112,23 @@ export function binary(
   outDtype: DType,
 ): NDArray {
   const out = allocate(outDtype, sizeOf(shape));
+  if (
+    (kernel === "sigmoidGrad" || kernel === "tanhGrad") &&
+    a.dtype !== "int32" &&
+    a.dtype === outDtype &&
+    b.dtype === outDtype &&
+    a.data.length === out.length &&
+    b.data.length === out.length &&
+    out.length >= WASM_MAP_MIN_SIZE &&
+    mapPairWasm(
+      kernel,
+      a.data as Float32Array | Float64Array,
+      b.data as Float32Array | Float64Array,
+      out as Float32Array | Float64Array,
+    )
+  ) {
+    return { data: out, shape, dtype: outDtype };
+  }
   binaryFor(kernel, a.dtype, outDtype)(
     a.data,
     b.data,

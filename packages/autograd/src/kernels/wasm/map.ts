@@ -28,3 +28,36 @@ export function mapWasm<T extends Float32Array | Float64Array>(
   out.set(heap.subarray(padded, padded + n));
   return true;
 }
+
+/**
+ * Applies the two-input kernel `op` (`sigmoidGrad`, `tanhGrad`) to same-length `y` and `g` into `out`;
+ * false when WebAssembly is unavailable.
+ * @internal
+ */
+export function mapPairWasm<T extends Float32Array | Float64Array>(
+  op: "sigmoidGrad" | "tanhGrad",
+  y: T,
+  g: T,
+  out: T,
+): boolean {
+  const rt = wasm();
+  if (rt === null) return false;
+  const f32 = y instanceof Float32Array;
+  const size = f32 ? 4 : 8;
+  const n = y.length;
+  const padded = Math.ceil((n * size) / 32) * (32 / size);
+  const buffer = reserve(rt, padded * size * 3);
+  const heap = f32
+    ? new Float32Array(buffer, SCRATCH, padded * 3)
+    : new Float64Array(buffer, SCRATCH, padded * 3);
+  heap.set(y, 0);
+  heap.set(g, padded);
+  rt.kernels[`${op}_${f32 ? "f32" : "f64"}`](
+    SCRATCH,
+    SCRATCH + padded * size,
+    SCRATCH + 2 * padded * size,
+    n,
+  );
+  out.set(heap.subarray(2 * padded, 2 * padded + n));
+  return true;
+}

@@ -1,6 +1,7 @@
 // Loads the WebAssembly kernels once and manages their linear memory: a scratch area that grows to the
 // largest problem seen, into which operands are packed and from which results are copied out.
 
+import { binaryKernels } from "./binary.js";
 import { encodeModule } from "./encoder.js";
 import { gemmKernel } from "./gemm.js";
 import { CONTROL_BYTES } from "./threads.js";
@@ -42,6 +43,10 @@ export interface WasmKernels {
   sigmoid_f32(src: number, dst: number, n: number): void;
   exp_f64(src: number, dst: number, n: number): void;
   sigmoid_f64(src: number, dst: number, n: number): void;
+  sigmoidGrad_f32(y: number, g: number, dst: number, n: number): void;
+  sigmoidGrad_f64(y: number, g: number, dst: number, n: number): void;
+  tanhGrad_f32(y: number, g: number, dst: number, n: number): void;
+  tanhGrad_f64(y: number, g: number, dst: number, n: number): void;
 }
 
 /** The loaded kernels with their memory (shared where threads can use it). @internal */
@@ -59,7 +64,7 @@ let enabled = typeof process === "undefined" || process.env?.TAPEGRAD_KERNELS !=
 
 function load(): Runtime | null {
   try {
-    const functions = [gemmKernel("f32"), gemmKernel("f64"), ...unaryKernels()];
+    const functions = [gemmKernel("f32"), gemmKernel("f64"), ...unaryKernels(), ...binaryKernels()];
     const shared = typeof SharedArrayBuffer !== "undefined";
     const memory = new WebAssembly.Memory(
       shared ? { initial: 256, maximum: MAX_PAGES, shared: true } : { initial: 256 },

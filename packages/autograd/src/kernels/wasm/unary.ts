@@ -4,7 +4,8 @@
 import { Code, type FunctionDef, I32, V128 } from "./encoder.js";
 
 /** SIMD opcodes and constants of one lane type. */
-interface Lanes {
+/** @internal */
+export interface Lanes {
   add: number;
   sub: number;
   mul: number;
@@ -46,7 +47,8 @@ const taylor = (degree: number): number[] => {
   return out;
 };
 
-const F32: Lanes = {
+/** @internal */
+export const F32: Lanes = {
   add: 0xe4,
   sub: 0xe5,
   mul: 0xe6,
@@ -73,7 +75,8 @@ const F32: Lanes = {
   splatInt: (k) => new Uint8Array(new Int32Array([k, k, k, k]).buffer),
 };
 
-const F64: Lanes = {
+/** @internal */
+export const F64: Lanes = {
   add: 0xf0,
   sub: 0xf1,
   mul: 0xf2,
@@ -122,12 +125,14 @@ function constV128(c: Code, lanes: Uint8Array): Code {
   return c.get(local);
 }
 
-function constF(c: Code, t: Lanes, x: number): Code {
+/** @internal */
+export function constF(c: Code, t: Lanes, x: number): Code {
   return constV128(c, t.splat(x));
 }
 
 /** Moves the constant initialisations to the start of `c`'s body. */
-function emitPrologue(c: Code): void {
+/** @internal */
+export function emitPrologue(c: Code): void {
   const table = hoisted.get(c);
   if (table === undefined) return;
   const prologue = new Code(0);
