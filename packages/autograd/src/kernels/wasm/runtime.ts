@@ -62,20 +62,28 @@ const MAX_PAGES = 32768;
 let runtime: Runtime | null | undefined;
 let enabled = typeof process === "undefined" || process.env?.TAPEGRAD_KERNELS !== "js";
 
+function instantiate(shared: boolean): Runtime {
+  const functions = [gemmKernel("f32"), gemmKernel("f64"), ...unaryKernels(), ...binaryKernels()];
+  const memory = new WebAssembly.Memory(
+    shared ? { initial: 256, maximum: MAX_PAGES, shared: true } : { initial: 256 },
+  );
+  const module = new WebAssembly.Module(encodeModule(functions, shared ? MAX_PAGES : undefined));
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  return { kernels: instance.exports as unknown as WasmKernels, memory, module };
+}
+
 function load(): Runtime | null {
-  try {
-    const functions = [gemmKernel("f32"), gemmKernel("f64"), ...unaryKernels(), ...binaryKernels()];
-    const shared = typeof SharedArrayBuffer !== "undefined";
-    const memory = new WebAssembly.Memory(
-      shared ? { initial: 256, maximum: MAX_PAGES, shared: true } : { initial: 256 },
-    );
-    const module = new WebAssembly.Module(encodeModule(functions, shared ? MAX_PAGES : undefined));
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    return { kernels: instance.exports as unknown as WasmKernels, memory, module };
-  } catch {
-    // No WebAssembly SIMD here: the TypeScript kernels are used instead.
-    return null;
+  // Shared memory lets a worker thread help with large products; where it is not allowed (a page
+  // without cross-origin isolation), the kernels run on one thread in ordinary memory.
+  for (const shared of typeof SharedArrayBuffer === "undefined" ? [false] : [true, false]) {
+    try {
+      return instantiate(shared);
+    } catch {
+      // try the next option
+    }
   }
+  // No WebAssembly SIMD here: the TypeScript kernels are used instead.
+  return null;
 }
 
 /** The kernels, or null when WebAssembly SIMD is unavailable or disabled. @internal */
