@@ -3,7 +3,7 @@
 
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { Generator, matmul, rand, randn, type Tensor, tensor } from "../src/index.js";
+import { Generator, matmul, rand, randn, type Tensor, type TypedArray, tensor } from "../src/index.js";
 import { setWasmEnabled, wasm } from "../src/kernels/wasm/runtime.js";
 import { sigmoidGrad, tanhGrad } from "../src/ops/unary.js";
 
@@ -24,6 +24,27 @@ function maxAbsDiff(a: Tensor, b: Tensor): number {
   let m = 0;
   for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs((x[i] as number) - (y[i] as number)));
   return m;
+}
+
+/** Exact on NaN, infinities and zeros; elsewhere at most `ulps` units in the last place apart. */
+function expectWithinUlps(fast: TypedArray, ref: TypedArray, ulps: number): void {
+  // the distance is taken on the integer bit patterns (as BigInt for float64, whose 64 bits exceed 2⁵³)
+  const distance =
+    ref instanceof Float64Array
+      ? (f: number, r: number) => {
+          const [x, y] = new BigInt64Array(new Float64Array([f, r]).buffer) as unknown as [bigint, bigint];
+          return Number(x > y ? x - y : y - x);
+        }
+      : (f: number, r: number) => {
+          const [x, y] = new Int32Array(new Float32Array([f, r]).buffer) as unknown as [number, number];
+          return Math.abs(x - y);
+        };
+  for (let i = 0; i < ref.length; i++) {
+    const r = ref[i] as number;
+    const f = fast[i] as number;
+    if (Number.isNaN(r) || !Number.isFinite(r) || r === 0) expect(f).toBe(r);
+    else expect(distance(f, r)).toBeLessThanOrEqual(ulps);
+  }
 }
 
 describe("WebAssembly kernels", () => {
@@ -125,13 +146,7 @@ describe("WebAssembly kernels", () => {
       const grid = Array.from({ length: 8001 }, (_, i) => -800 + (1600 * i) / 8000);
       const x = tensor([...values, ...grid], { dtype: "float64" });
       const [fast, ref] = both(() => x[op]().data());
-      const bits = (v: number): bigint => new BigInt64Array(new Float64Array([v]).buffer)[0] as bigint;
-      for (let i = 0; i < ref.length; i++) {
-        const r = ref[i] as number;
-        const f = fast[i] as number;
-        if (Number.isNaN(r) || !Number.isFinite(r) || r === 0) expect(f).toBe(r);
-        else expect(Math.abs(Number(bits(f) - bits(r)))).toBeLessThanOrEqual(2);
-      }
+      expectWithinUlps(fast, ref, 2);
     },
   );
 
@@ -156,13 +171,7 @@ describe("WebAssembly kernels", () => {
       const grid = Array.from({ length: 4001 }, (_, i) => -120 + (240 * i) / 4000);
       const x = tensor([...values, ...grid]);
       const [fast, ref] = both(() => x[op]().data());
-      const bits = (v: number): number => new Int32Array(new Float32Array([v]).buffer)[0] as number;
-      for (let i = 0; i < ref.length; i++) {
-        const r = ref[i] as number;
-        const f = fast[i] as number;
-        if (Number.isNaN(r) || !Number.isFinite(r) || r === 0) expect(f).toBe(r);
-        else expect(Math.abs(bits(f) - bits(r))).toBeLessThanOrEqual(2);
-      }
+      expectWithinUlps(fast, ref, 2);
     },
   );
 });

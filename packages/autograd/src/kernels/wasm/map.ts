@@ -1,31 +1,44 @@
-// The WebAssembly path of elementwise maps (exp, sigmoid) in float32 and float64: copy in, one SIMD
-// pass, copy out.
+// The WebAssembly path of elementwise maps in float32 and float64 (exp and sigmoid, and the two-input
+// backward of sigmoid and tanh): copy the inputs in, one SIMD pass, copy the result out.
 
+import type { Runtime } from "./runtime.js";
 import { reserve, SCRATCH, wasm } from "./runtime.js";
 
 /** Maps shorter than this stay in TypeScript, where there is no copy to pay for. @internal */
 export const WASM_MAP_MIN_SIZE = 1024;
 
+type Floats = Float32Array | Float64Array;
+
+/**
+ * Runs the kernel `op_<f32|f64>` on same-length `inputs` into `out`: each input and the output get a
+ * slot in scratch, padded to the kernels' 32-byte steps, and the kernel receives their addresses and n.
+ */
+function runMap(rt: Runtime, op: string, inputs: readonly Floats[], out: Floats): void {
+  const f32 = out instanceof Float32Array;
+  const size = f32 ? 4 : 8;
+  const n = out.length;
+  const padded = Math.ceil((n * size) / 32) * (32 / size);
+  const slots = inputs.length + 1;
+  const buffer = reserve(rt, padded * size * slots);
+  const heap = f32
+    ? new Float32Array(buffer, SCRATCH, padded * slots)
+    : new Float64Array(buffer, SCRATCH, padded * slots);
+  inputs.forEach((x, i) => {
+    heap.set(x, i * padded);
+  });
+  const addresses = Array.from({ length: slots }, (_, i) => SCRATCH + i * padded * size);
+  const kernel = rt.kernels[`${op}_${f32 ? "f32" : "f64"}` as keyof Runtime["kernels"]] as (
+    ...a: number[]
+  ) => void;
+  kernel(...addresses, n);
+  out.set(heap.subarray(inputs.length * padded, inputs.length * padded + n));
+}
+
 /** Applies the kernel `op` to `src` into `out` (same type); false when WebAssembly is unavailable. @internal */
-export function mapWasm<T extends Float32Array | Float64Array>(
-  op: "exp" | "sigmoid",
-  src: T,
-  out: T,
-): boolean {
+export function mapWasm<T extends Floats>(op: "exp" | "sigmoid", src: T, out: T): boolean {
   const rt = wasm();
   if (rt === null) return false;
-  const f32 = src instanceof Float32Array;
-  const size = f32 ? 4 : 8;
-  const n = src.length;
-  // the kernels work in 32-byte steps
-  const padded = Math.ceil((n * size) / 32) * (32 / size);
-  const buffer = reserve(rt, padded * size * 2);
-  const heap = f32
-    ? new Float32Array(buffer, SCRATCH, padded * 2)
-    : new Float64Array(buffer, SCRATCH, padded * 2);
-  heap.set(src, 0);
-  rt.kernels[`${op}_${f32 ? "f32" : "f64"}`](SCRATCH, SCRATCH + padded * size, n);
-  out.set(heap.subarray(padded, padded + n));
+  runMap(rt, op, [src], out);
   return true;
 }
 
@@ -34,30 +47,9 @@ export function mapWasm<T extends Float32Array | Float64Array>(
  * false when WebAssembly is unavailable.
  * @internal
  */
-export function mapPairWasm<T extends Float32Array | Float64Array>(
-  op: "sigmoidGrad" | "tanhGrad",
-  y: T,
-  g: T,
-  out: T,
-): boolean {
+export function mapPairWasm<T extends Floats>(op: "sigmoidGrad" | "tanhGrad", y: T, g: T, out: T): boolean {
   const rt = wasm();
   if (rt === null) return false;
-  const f32 = y instanceof Float32Array;
-  const size = f32 ? 4 : 8;
-  const n = y.length;
-  const padded = Math.ceil((n * size) / 32) * (32 / size);
-  const buffer = reserve(rt, padded * size * 3);
-  const heap = f32
-    ? new Float32Array(buffer, SCRATCH, padded * 3)
-    : new Float64Array(buffer, SCRATCH, padded * 3);
-  heap.set(y, 0);
-  heap.set(g, padded);
-  rt.kernels[`${op}_${f32 ? "f32" : "f64"}`](
-    SCRATCH,
-    SCRATCH + padded * size,
-    SCRATCH + 2 * padded * size,
-    n,
-  );
-  out.set(heap.subarray(2 * padded, 2 * padded + n));
+  runMap(rt, op, [y, g], out);
   return true;
 }
