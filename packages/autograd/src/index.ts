@@ -34,6 +34,7 @@ export {
   type VarianceOptions,
   variance,
 } from "./composites.js";
+export { avgPool2d, type Conv2dOptions, conv2d, maxPool2d, type Pool2dOptions } from "./conv.js";
 export {
   arange,
   type CreateOptions,
@@ -87,6 +88,7 @@ export {
 export { cast, type TensorLike } from "./ops/cast.js";
 export { type Activation, linear, matmul } from "./ops/linalg.js";
 export { broadcastTo, concat, gather, pad, permute, reshape, scatterAdd, slice } from "./ops/movement.js";
+export type { Size2 } from "./ops/patches.js";
 export { argmax, argmin, max, min, type ReduceOptions, sum } from "./ops/reduce.js";
 export {
   abs,

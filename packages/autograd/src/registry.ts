@@ -2,11 +2,13 @@
 // by these names, so an op added here without test samples fails the typecheck and the suite.
 
 import * as C from "./composites.js";
+import * as V from "./conv.js";
 import type { OpDef } from "./op.js";
 import * as B from "./ops/binary.js";
 import { castOp } from "./ops/cast.js";
 import { linearOp, matmulOp } from "./ops/linalg.js";
 import * as M from "./ops/movement.js";
+import { col2imOp, im2colOp } from "./ops/patches.js";
 import * as R from "./ops/reduce.js";
 import * as U from "./ops/unary.js";
 
@@ -62,6 +64,8 @@ export const OPS = {
   gather: M.gatherOp,
   scatterAdd: M.scatterAddOp,
   identity: M.identityOp,
+  im2col: im2colOp,
+  col2im: col2imOp,
   matmul: matmulOp,
   linear: linearOp,
 } as const satisfies Record<string, OpDef<never>>;
@@ -86,6 +90,9 @@ export const COMPOSITES = {
   stack: C.stack,
   oneHot: C.oneHot,
   logicalAnd: B.logicalAnd,
+  conv2d: V.conv2d,
+  maxPool2d: V.maxPool2d,
+  avgPool2d: V.avgPool2d,
 } as const;
 
 /** Names of the composites. @internal */

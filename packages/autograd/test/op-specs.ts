@@ -103,6 +103,7 @@ import {
   SMALL,
   sample,
 } from "./cases.js";
+import { CONV_SPECS } from "./op-specs-conv.js";
 import { awayFrom, distinct, positive, range, real } from "./support.js";
 
 const fmt = (s: Shape): string => `[${s.join(", ")}]`;
@@ -2220,6 +2221,7 @@ export const OP_SPECS = {
       }),
     ],
   },
+  ...CONV_SPECS,
 } satisfies Record<OpName | CompositeName, OpSpec>;
 
 export type SpecName = keyof typeof OP_SPECS;

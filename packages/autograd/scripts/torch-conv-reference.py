@@ -1,0 +1,65 @@
+# Writes test/fixtures/torch-conv.json: values and gradients of PyTorch's conv2d, max_pool2d and avg_pool2d
+# in float64 on random inputs, for torch-reference.test.ts to compare tapegrad against.
+# Run with a Python that has PyTorch (Debian: apt-get install python3-torch):
+#   python3 packages/autograd/scripts/torch-conv-reference.py
+import json
+import pathlib
+
+import torch
+import torch.nn.functional as F
+
+torch.manual_seed(0)
+cases = []
+
+
+def t(x):
+    return {"shape": list(x.shape), "data": x.detach().flatten().tolist()}
+
+
+conv = [  # n, c, h, w, out, kh, kw, stride, padding, dilation, groups
+    (2, 3, 5, 6, 4, 3, 2, 1, 0, 1, 1),
+    (1, 4, 7, 7, 6, 3, 3, 2, 1, 1, 2),
+    (2, 2, 6, 5, 4, 2, 3, (1, 2), (1, 0), (2, 1), 2),
+    (1, 1, 8, 8, 3, 2, 2, 1, "same", 1, 1),
+    (2, 4, 5, 5, 4, 3, 3, 1, 1, 1, 4),
+]
+for n, c, h, w, o, kh, kw, stride, padding, dilation, groups in conv:
+    x = torch.randn(n, c, h, w, dtype=torch.float64, requires_grad=True)
+    weight = torch.randn(o, c // groups, kh, kw, dtype=torch.float64, requires_grad=True)
+    bias = torch.randn(o, dtype=torch.float64, requires_grad=True)
+    y = F.conv2d(x, weight, bias, stride=stride, padding=padding, dilation=dilation, groups=groups)
+    g = torch.randn_like(y)
+    y.backward(g)
+    options = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
+    cases.append({"op": "conv2d", "options": options, "inputs": [t(x), t(weight), t(bias)],
+                  "output": t(y), "cotangent": t(g), "grads": [t(x.grad), t(weight.grad), t(bias.grad)]})
+
+pool = [  # op, kernel, stride, padding, dilation or countIncludePad
+    ("maxPool2d", 2, None, 0, 1),
+    ("maxPool2d", 3, 1, 1, 1),
+    ("maxPool2d", (3, 2), (2, 1), (1, 0), 1),
+    ("maxPool2d", 2, 1, 0, 2),
+    ("avgPool2d", 2, None, 0, True),
+    ("avgPool2d", 3, 1, 1, True),
+    ("avgPool2d", 3, 2, 1, False),
+    ("avgPool2d", (2, 3), (1, 2), (1, 1), False),
+]
+for op, kernel, stride, padding, extra in pool:
+    x = torch.randn(2, 2, 6, 5, dtype=torch.float64, requires_grad=True)
+    options = {"padding": padding}
+    if stride is not None:
+        options["stride"] = stride
+    if op == "maxPool2d":
+        y = F.max_pool2d(x, kernel, stride, padding, extra)
+        options["dilation"] = extra
+    else:
+        y = F.avg_pool2d(x, kernel, stride, padding, count_include_pad=extra)
+        options["countIncludePad"] = extra
+    g = torch.randn_like(y)
+    y.backward(g)
+    cases.append({"op": op, "kernel": kernel, "options": options, "inputs": [t(x)],
+                  "output": t(y), "cotangent": t(g), "grads": [t(x.grad)]})
+
+out = pathlib.Path(__file__).resolve().parent.parent / "test" / "fixtures" / "torch-conv.json"
+out.write_text(json.dumps({"torch": torch.__version__, "cases": cases}) + "\n")
+print(f"wrote {len(cases)} cases to {out}")
