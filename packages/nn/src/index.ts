@@ -19,9 +19,11 @@ export {
   xavierUniform,
 } from "./init.js";
 export { LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from "./layers/activations.js";
+export { Conv2d, type Conv2dInit, type Conv2dLayerOptions } from "./layers/conv.js";
 export { Dropout } from "./layers/dropout.js";
-export { Flatten } from "./layers/flatten.js";
+export { Flatten, Unflatten } from "./layers/flatten.js";
 export { FullyConnect, Linear, type LinearInit, type LinearOptions } from "./layers/linear.js";
+export { AvgPool2d, type AvgPool2dOptions, MaxPool2d, type MaxPool2dOptions } from "./layers/pooling.js";
 export { Sequential } from "./layers/sequential.js";
 export {
   BCELoss,

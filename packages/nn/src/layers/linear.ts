@@ -3,16 +3,15 @@
 import {
   type Activation,
   type DType,
-  DTypeError,
   type Generator,
   linear,
   ShapeError,
-  Tensor,
-  tensor,
+  type Tensor,
 } from "@tapegrad/autograd";
 import { fmtShape } from "../format.js";
-import { type Initializer, kaimingUniform, lecunNormal, normal, uniform } from "../init.js";
+import { type Initializer, lecunNormal, normal } from "../init.js";
 import { Module } from "../module.js";
+import { checkInit, defaultBias, defaultWeight, paramDType } from "./param-init.js";
 
 /**
  * How {@link Linear} initialises its parameters:
@@ -54,29 +53,6 @@ export interface LinearOptions {
   init?: LinearInit;
 }
 
-const defaultWeight: Initializer = (shape, o) => kaimingUniform(shape, { ...o, a: Math.sqrt(5) });
-const defaultBias: Initializer = (shape, o) => {
-  const bound = (o.fanIn ?? 0) > 0 ? 1 / Math.sqrt(o.fanIn as number) : 0;
-  return uniform(shape, { ...o, low: -bound, high: bound });
-};
-
-/** A fresh leaf parameter from an initialiser's result, which must have the requested shape and dtype. */
-function checkInit(op: string, what: string, t: Tensor, shape: number[], dtype: DType): Tensor {
-  if (
-    !(t instanceof Tensor) ||
-    t.dtype !== dtype ||
-    t.ndim !== shape.length ||
-    t.shape.some((n, i) => n !== shape[i])
-  ) {
-    throw new ShapeError(
-      `${op}: the ${what} initialiser must return a ${dtype} tensor of shape ${fmtShape(shape)}; got ` +
-        (t instanceof Tensor ? `${t.dtype} ${fmtShape(t.shape)}` : typeof t),
-    );
-  }
-  // A copy, so a tensor the initialiser also hands out elsewhere is never shared with the layer.
-  return tensor(t.data(), { shape, dtype, requiresGrad: true });
-}
-
 function initializers(init: LinearInit): { weight: Initializer; bias: Initializer } {
   if (init === "default") return { weight: defaultWeight, bias: defaultBias };
   if (init === "notebook") return { weight: lecunNormal, bias: (shape, o) => normal(shape, o) };
@@ -89,7 +65,7 @@ function initializers(init: LinearInit): { weight: Initializer; bias: Initialize
  * `[..., inFeatures]` gives `[..., outFeatures]`. The forward is autograd's `linear` (product and bias in one
  * pass; the transpose is never materialised). Parameters are initialised as PyTorch does unless `init` says
  * otherwise (see {@link LinearInit}). No backward code: gradients come from autograd's `linear` rule.
- * @throws {ValueError} If a feature count is not a non-negative integer.
+ * @throws {ShapeError} If a feature count is not a non-negative integer.
  * @throws {DTypeError} If `dtype` is int32.
  * @example
  * ```ts
@@ -119,10 +95,7 @@ export class Linear extends Module {
         throw new ShapeError(`${this.constructor.name}: ${name} must be a non-negative integer; got ${n}`);
       }
     }
-    const dtype = options.dtype ?? "float32";
-    if (dtype !== "float32" && dtype !== "float64") {
-      throw new DTypeError(`${this.constructor.name}: parameters must be float32 or float64; got ${dtype}`);
-    }
+    const dtype = paramDType(this.constructor.name, options.dtype);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     const inits = initializers(options.init ?? "default");

@@ -1,0 +1,175 @@
+// Pooling layers: parameter-free modules around autograd's maxPool2d and avgPool2d, settings checked up front.
+
+import { avgPool2d, maxPool2d, type Size2, type Tensor, ValueError } from "@tapegrad/autograd";
+import { fmtShape } from "../format.js";
+import { Module } from "../module.js";
+import { size2 } from "./conv.js";
+
+/**
+ * Options of {@link MaxPool2d}, as in PyTorch: the window's step (the window size by default), the
+ * padding on each side (counted as -∞, at most half the window) and the spacing of the window's taps.
+ *
+ * @example
+ * ```ts
+ * import { MaxPool2d, type MaxPool2dOptions } from "@tapegrad/nn";
+ * import { zeros } from "@tapegrad/autograd";
+ * const opts: MaxPool2dOptions = { stride: 1, padding: 1 };
+ * console.log(new MaxPool2d(3, opts).call(zeros([1, 2, 5, 5])).shape); // [1, 2, 5, 5]
+ * ```
+ * @category Layers
+ */
+export interface MaxPool2dOptions {
+  /** Step between windows; default the window size. */
+  stride?: Size2;
+  /** Padding on each side, at most half the window; default 0. */
+  padding?: Size2;
+  /** Spacing between the window's taps; default 1. */
+  dilation?: Size2;
+}
+
+/**
+ * Options of {@link AvgPool2d}, as in PyTorch: the window's step (the window size by default), the zero
+ * padding on each side (at most half the window), and whether the padding counts in the divisor.
+ *
+ * @example
+ * ```ts
+ * import { AvgPool2d, type AvgPool2dOptions } from "@tapegrad/nn";
+ * import { ones } from "@tapegrad/autograd";
+ * const opts: AvgPool2dOptions = { stride: 1, padding: 1, countIncludePad: false };
+ * // Without counting the padding, the mean of ones is 1 even at the border.
+ * console.log(new AvgPool2d(3, opts).call(ones([1, 1, 2, 2])).toArray()); // [[[[1, 1], [1, 1]]]]
+ * ```
+ * @category Layers
+ */
+export interface AvgPool2dOptions {
+  /** Step between windows; default the window size. */
+  stride?: Size2;
+  /** Zeros added on each side, at most half the window; default 0. */
+  padding?: Size2;
+  /** Divide by the whole window (default, true) or only by its taps inside the image. */
+  countIncludePad?: boolean;
+}
+
+interface Window {
+  kernelSize: readonly [number, number];
+  stride: readonly [number, number];
+  padding: readonly [number, number];
+}
+
+/** The checked window of a pooling layer; the padding rule is autograd's, so forward cannot reject it. */
+function poolWindow(
+  layer: string,
+  kernelSize: Size2,
+  stride: Size2 | undefined,
+  padding: Size2 | undefined,
+): Window {
+  const k = size2(layer, "kernelSize", kernelSize, 1);
+  const p = size2(layer, "padding", padding ?? 0, 0);
+  if (p[0] > k[0] / 2 || p[1] > k[1] / 2) {
+    throw new ValueError(
+      `${layer}: padding ${fmtShape(p)} must be at most half the window ${fmtShape(k)}, ` +
+        "so every window holds a pixel of the image",
+    );
+  }
+  return { kernelSize: k, stride: size2(layer, "stride", stride ?? k, 1), padding: p };
+}
+
+/** Kernel and stride always, padding when there is some: PyTorch's layout without the defaults. */
+function windowRepr(w: Window): string[] {
+  const parts = [`kernelSize=${fmtShape(w.kernelSize)}`, `stride=${fmtShape(w.stride)}`];
+  if (w.padding.some((p) => p !== 0)) parts.push(`padding=${fmtShape(w.padding)}`);
+  return parts;
+}
+
+/**
+ * Max pooling layer on NCHW images, PyTorch's `nn.MaxPool2d`: the largest value of each `kernelSize`
+ * window of every channel, `[n, c, h, w]` (or `[c, h, w]`) to `[n, c, oh, ow]`. No parameters; the
+ * forward is autograd's `maxPool2d` (the gradient goes to each window's largest input).
+ * @throws {ValueError} If a size is out of range or the padding is over half the window.
+ * @example
+ * ```ts
+ * import { MaxPool2d } from "@tapegrad/nn";
+ * import { tensor } from "@tapegrad/autograd";
+ * const x = tensor([1, 2, 5, 0, 3, 4, 1, 1, 0, 0, 2, 2, 9, 0, 2, 3], { shape: [1, 1, 4, 4] });
+ * const pool = new MaxPool2d(2);
+ * console.log(pool.call(x).toArray()); // [[[[4, 5], [9, 3]]]]
+ * console.log(pool.extraRepr()); // kernelSize=[2, 2], stride=[2, 2]
+ * ```
+ * @category Layers
+ */
+export class MaxPool2d extends Module {
+  readonly kernelSize: readonly [number, number];
+  readonly stride: readonly [number, number];
+  readonly padding: readonly [number, number];
+  readonly dilation: readonly [number, number];
+
+  constructor(kernelSize: Size2, options: MaxPool2dOptions = {}) {
+    super();
+    const name = this.constructor.name;
+    const w = poolWindow(name, kernelSize, options.stride, options.padding);
+    this.kernelSize = w.kernelSize;
+    this.stride = w.stride;
+    this.padding = w.padding;
+    this.dilation = size2(name, "dilation", options.dilation ?? 1, 1);
+  }
+
+  forward(x: Tensor): Tensor {
+    return maxPool2d(x, this.kernelSize, {
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+    });
+  }
+
+  override extraRepr(): string {
+    const parts = windowRepr(this);
+    if (this.dilation.some((d) => d !== 1)) parts.push(`dilation=${fmtShape(this.dilation)}`);
+    return parts.join(", ");
+  }
+}
+
+/**
+ * Average pooling layer on NCHW images, PyTorch's `nn.AvgPool2d`: the mean of each `kernelSize` window of
+ * every channel, `[n, c, h, w]` (or `[c, h, w]`) to `[n, c, oh, ow]`. No parameters; the forward is
+ * autograd's `avgPool2d` (the gradient is spread evenly over each window).
+ * @throws {ValueError} If a size is out of range or the padding is over half the window.
+ * @example
+ * ```ts
+ * import { AvgPool2d } from "@tapegrad/nn";
+ * import { tensor } from "@tapegrad/autograd";
+ * const x = tensor([1, 2, 3, 4, 5, 6, 7, 8, 9], { shape: [1, 1, 3, 3] });
+ * const pool = new AvgPool2d(2, { stride: 1 });
+ * console.log(pool.call(x).toArray()); // [[[[3, 4], [6, 7]]]]
+ * console.log(pool.extraRepr()); // kernelSize=[2, 2], stride=[1, 1]
+ * ```
+ * @category Layers
+ */
+export class AvgPool2d extends Module {
+  readonly kernelSize: readonly [number, number];
+  readonly stride: readonly [number, number];
+  readonly padding: readonly [number, number];
+  readonly countIncludePad: boolean;
+
+  constructor(kernelSize: Size2, options: AvgPool2dOptions = {}) {
+    super();
+    const w = poolWindow(this.constructor.name, kernelSize, options.stride, options.padding);
+    this.kernelSize = w.kernelSize;
+    this.stride = w.stride;
+    this.padding = w.padding;
+    this.countIncludePad = options.countIncludePad ?? true;
+  }
+
+  forward(x: Tensor): Tensor {
+    return avgPool2d(x, this.kernelSize, {
+      stride: this.stride,
+      padding: this.padding,
+      countIncludePad: this.countIncludePad,
+    });
+  }
+
+  override extraRepr(): string {
+    const parts = windowRepr(this);
+    if (!this.countIncludePad) parts.push("countIncludePad=false");
+    return parts.join(", ");
+  }
+}
