@@ -8,6 +8,7 @@ export { type Progress, progressBar } from "./cli/progress.js";
 export { trainingChartSpec, trainingChartSvg } from "./cli/svg-chart.js";
 export { resultsTable } from "./cli/table.js";
 export { terminalChart } from "./cli/terminal-chart.js";
+export { type RandomShiftOptions, randomShift } from "./data/augment.js";
 export {
   DIGITS_PATH,
   DIGITS_SPLIT,

@@ -102,7 +102,7 @@ describe("demo CLI", () => {
     ]);
     expect(seed["0.weight"]?.dtype).toBe("float64");
     const modern = await loadSafetensorsFile(join(out, "modern.safetensors"));
-    expect(Object.keys(modern.tensors)).toHaveLength(6);
+    expect(Object.keys(modern.tensors)).toHaveLength(10);
     expect(modern.metadata).toEqual({ recipe: "modern", epochs: "2", seed: "3" });
     const history = JSON.parse(readFileSync(join(out, "history.json"), "utf8"));
     expect(history.runs.map((r: { recipe: string }) => r.recipe)).toEqual(["seed", "modern"]);

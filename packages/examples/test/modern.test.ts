@@ -1,15 +1,13 @@
+import { zeros } from "@tapegrad/autograd";
 import { describe, expect, test } from "vitest";
 import { MODERN_RECIPE, modernModel, trainModern } from "../src/index.js";
 
 describe("modern recipe", () => {
-  // NOTE: the brief asked for >= 97%. On this split (test = rows 1500..1795) no MLP setting we tried
-  // exceeds ~94% (a numpy reference MLP gives the same ~91%; kNN and kernel ridge ~96%), so the test
-  // pins what the recipe reliably does: 91.2% with the default seed, >= 90% over seeds 0..3.
-  test(`reaches at least 90% test accuracy on rows 1500..1795 in ${MODERN_RECIPE.epochs} epochs`, () => {
+  test(`reaches at least 97% test accuracy on rows 1500..1795 in ${MODERN_RECIPE.epochs} epochs`, () => {
     const run = trainModern();
     expect(run.epochs).toBe(MODERN_RECIPE.epochs);
     expect(run.history.every((h) => h.testAccuracy !== null)).toBe(true);
-    expect(run.testAccuracy).toBeGreaterThanOrEqual(0.9);
+    expect(run.testAccuracy).toBeGreaterThanOrEqual(0.97);
     expect(run.finalLoss).toBeLessThan(run.history[0]?.loss as number);
   });
 
@@ -21,16 +19,21 @@ describe("modern recipe", () => {
     expect(c.finalLoss).not.toBe(a.finalLoss);
   });
 
-  test("the model is 64-128-64-10 and outputs logits", () => {
+  test("the model is the convolutional network of MODERN_RECIPE and outputs logits", () => {
     const model = modernModel({ dtype: "float64" });
-    expect(model.parameters().map((p) => p.shape)).toEqual([
-      [128, 64],
-      [128],
-      [64, 128],
-      [64],
-      [10, 64],
-      [10],
+    expect(Object.entries(model.stateDict()).map(([name, p]) => [name, p.shape])).toEqual([
+      ["1.weight", [32, 1, 3, 3]],
+      ["1.bias", [32]],
+      ["3.weight", [32, 32, 3, 3]],
+      ["3.bias", [32]],
+      ["6.weight", [64, 32, 3, 3]],
+      ["6.bias", [64]],
+      ["10.weight", [128, 256]],
+      ["10.bias", [128]],
+      ["13.weight", [10, 128]],
+      ["13.bias", [10]],
     ]);
     expect(model.parameters()[0]?.dtype).toBe("float64");
+    expect(model.call(zeros([2, 64], { dtype: "float64" })).shape).toEqual([2, 10]);
   });
 });

@@ -61,7 +61,7 @@ function integer(positive: boolean): (value: string) => number {
 function program(io: ParseIO): Command {
   return new Command("pnpm demo")
     .description(
-      "Train the digits recipes (seed: the notebook's sigmoid MLP; modern: ReLU MLP with Adam), save each\n" +
+      "Train the digits recipes (seed: the notebook's sigmoid MLP; modern: a small CNN with Adam), save each\n" +
         "model as safetensors and chart loss and test accuracy per epoch.",
     )
     .addOption(
@@ -69,7 +69,7 @@ function program(io: ParseIO): Command {
         .choices(["seed", "modern", "all"])
         .default("all"),
     )
-    .option("--epochs <n>", "epochs for every recipe (default: seed 350, modern 30)", integer(true))
+    .option("--epochs <n>", "epochs for every recipe (default: seed 350, modern 40)", integer(true))
     .option("--seed <n>", "seed of the initial weights and of the shuffling", integer(false), 0)
     .addOption(
       new Option("--dtype <dtype>", "dtype to train in").choices(["float32", "float64"]).default("float32"),

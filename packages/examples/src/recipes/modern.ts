@@ -1,75 +1,113 @@
-// The modern recipe: inputs scaled to [0, 1], a ReLU MLP, softmax cross-entropy and Adam on shuffled mini-batches.
+// The modern recipe: inputs scaled to [0, 1], a small convolutional network, randomly shifted training
+// images, softmax cross-entropy with label smoothing and Adam on shuffled mini-batches.
 
-import { cast, Generator } from "@tapegrad/autograd";
+import { cast, Generator, reshape, type Tensor } from "@tapegrad/autograd";
 import {
   Adam,
+  Conv2d,
   CosineAnnealingLR,
   CrossEntropyLoss,
   DataLoader,
+  Dropout,
+  Flatten,
   Linear,
+  MaxPool2d,
   ReLU,
   Sequential,
   TensorDataset,
+  Unflatten,
 } from "@tapegrad/nn";
+import { randomShift } from "../data/augment.js";
 import { loadDigits } from "../data/digits.js";
 import { isEvalEpoch, testAccuracy } from "./evaluate.js";
 import { finishRun } from "./result.js";
 import type { EpochRecord, FloatDType, RecipeOptions, RecipeResult } from "./types.js";
 
 /**
- * Settings of the modern recipe: a 64-128-64-10 ReLU network, Adam with learning rate 3e-3 annealed to 0
- * along a cosine over the run, mini-batches of 32 rows reshuffled every epoch, 30 epochs, test accuracy
+ * Settings of the modern recipe: a convolutional network with `channels` feature maps in its two stages
+ * and a `hidden`-unit classifier with dropout; Adam with learning rate `lr` annealed to 0 along a cosine
+ * over the run; mini-batches of `batchSize` rows reshuffled every epoch, each image moved by up to
+ * `maxShift` pixels down and across; cross-entropy with label smoothing `labelSmoothing`; test accuracy
  * after every epoch.
  *
  * @example
  * ```ts
  * import { MODERN_RECIPE } from "@tapegrad/examples";
- * console.log(MODERN_RECIPE.sizes); // [64, 128, 64, 10]
+ * console.log(MODERN_RECIPE.epochs, MODERN_RECIPE.channels); // 40 [32, 64]
  * ```
  * @category Recipes
  */
 export const MODERN_RECIPE = {
-  epochs: 30,
-  lr: 1e-3,
-  batchSize: 32,
+  epochs: 40,
+  lr: 3e-3,
+  batchSize: 64,
   evalEvery: 1,
-  sizes: [64, 128, 64, 10],
+  channels: [32, 64],
+  hidden: 128,
+  dropout: 0.3,
+  labelSmoothing: 0.1,
+  maxShift: 1,
 } as const;
 
 /**
- * The modern network, `Sequential(Linear(64,128), ReLU(), Linear(128,64), ReLU(), Linear(64,10))`, with the
- * layers' default initialisation drawn from a generator seeded with `seed`. It outputs logits.
+ * The modern network for [n, 64] pixel rows; it outputs [n, 10] logits:
+ * `Unflatten(1, [1, 8, 8])`, two 3×3 convolutions with 32 maps (padding 1, ReLU) and a 2×2 max pooling
+ * (to 4×4), a 3×3 convolution with 64 maps (ReLU) and a 2×2 max pooling (to 2×2), `Flatten`, then
+ * `Linear(256, 128)`, ReLU, `Dropout(0.3)` and `Linear(128, 10)`. Parameters use the layers' default
+ * (PyTorch's) initialisation, drawn from a generator seeded with `seed`; dropout has its own stream.
  * @example
  * ```ts
  * import { modernModel } from "@tapegrad/examples";
- * console.log(modernModel({ seed: 0 }).parameters().length); // 6
+ * import { zeros } from "@tapegrad/autograd";
+ * const model = modernModel({ seed: 0 });
+ * console.log(model.parameters().length, model.call(zeros([2, 64])).shape); // 10 [2, 10]
  * ```
  * @category Recipes
  */
 export function modernModel(options: { seed?: number; dtype?: FloatDType } = {}): Sequential {
   const dtype = options.dtype ?? "float32";
-  const generator = new Generator(options.seed ?? 0);
-  const [a, b, c, d] = MODERN_RECIPE.sizes;
+  const seed = options.seed ?? 0;
+  const generator = new Generator(seed);
+  const [c1, c2] = MODERN_RECIPE.channels;
+  const conv = (inC: number, outC: number) => new Conv2d(inC, outC, 3, { padding: 1, dtype, generator });
   return new Sequential(
-    new Linear(a, b, { dtype, generator }),
+    new Unflatten(1, [1, 8, 8]),
+    conv(1, c1),
     new ReLU(),
-    new Linear(b, c, { dtype, generator }),
+    conv(c1, c1),
     new ReLU(),
-    new Linear(c, d, { dtype, generator }),
+    new MaxPool2d(2),
+    conv(c1, c2),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Flatten(),
+    new Linear(c2 * 2 * 2, MODERN_RECIPE.hidden, { dtype, generator }),
+    new ReLU(),
+    new Dropout(MODERN_RECIPE.dropout, { generator: new Generator(seed + 2) }),
+    new Linear(MODERN_RECIPE.hidden, 10, { dtype, generator }),
   );
+}
+
+/** A batch of [n, 64] rows with every image moved by its own random offset. */
+function shifted(x: Tensor, generator: Generator): Tensor {
+  const n = x.shape[0] as number;
+  return reshape(randomShift(reshape(x, [n, 8, 8]), { maxShift: MODERN_RECIPE.maxShift, generator }), [
+    n,
+    64,
+  ]);
 }
 
 /**
  * Trains the modern recipe on the same split as the seed recipe, with pixels divided by 16; the cosine
  * schedule spans the requested number of epochs. The loss recorded for an epoch is the mean over its
- * mini-batches (weighted by batch size), each computed before that batch's update; the test accuracy is
- * measured after the epoch. With the defaults it reaches 91.2% (270 of 296 test rows): this split is hard
- * for MLPs (its last writers differ from the training ones), where k-nearest neighbours reach about 96%.
+ * mini-batches (weighted by batch size) of the smoothed cross-entropy, each computed before that batch's
+ * update on the shifted images; the test accuracy is measured after the epoch, on the unshifted test rows,
+ * in eval mode (no dropout). With the defaults it reaches 98.3% (291 of 296 test rows).
  * @example
  * ```ts
  * import { trainModern } from "@tapegrad/examples";
- * const r = trainModern({ epochs: 3 });
- * console.log(r.testAccuracy > 0.8); // true
+ * const r = trainModern({ epochs: 1 });
+ * console.log(r.testAccuracy > 0.5); // true
  * ```
  * @category Recipes
  */
@@ -84,8 +122,9 @@ export function trainModern(options: RecipeOptions = {}): RecipeResult {
   const train = new TensorDataset(scale(digits.train.features), digits.train.labels);
   const test = { features: scale(digits.test.features), labels: digits.test.labels };
   const model = modernModel({ seed, dtype });
-  const lossFn = new CrossEntropyLoss();
+  const lossFn = new CrossEntropyLoss({ labelSmoothing: MODERN_RECIPE.labelSmoothing });
   const optimizer = new Adam(model.parameters(), { lr: MODERN_RECIPE.lr });
+  const augment = new Generator(seed + 3);
   const schedule = new CosineAnnealingLR(optimizer, { tMax: epochs });
   // A second stream from the same seed, so shuffling does not depend on how many numbers init drew.
   const loader = new DataLoader(train, {
@@ -99,7 +138,7 @@ export function trainModern(options: RecipeOptions = {}): RecipeResult {
     let rows = 0;
     for (const [x, labels] of loader) {
       optimizer.zeroGrad();
-      const loss = lossFn.call(model.call(x), labels);
+      const loss = lossFn.call(model.call(shifted(x, augment)), labels);
       total += loss.item() * x.shape[0]!;
       rows += x.shape[0]!;
       loss.backward();
