@@ -1,4 +1,5 @@
-# Writes test/fixtures/torch-conv.json: values and gradients of PyTorch's conv2d, max_pool2d and avg_pool2d
+# Writes test/fixtures/torch-conv.json: values and gradients of PyTorch's conv2d, conv_transpose2d,
+# max_pool2d and avg_pool2d
 # in float64 on random inputs, for torch-reference.test.ts to compare tapegrad against.
 # Run with a Python that has PyTorch (Debian: apt-get install python3-torch):
 #   python3 packages/autograd/scripts/torch-conv-reference.py
@@ -32,6 +33,25 @@ for n, c, h, w, o, kh, kw, stride, padding, dilation, groups in conv:
     y.backward(g)
     options = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
     cases.append({"op": "conv2d", "options": options, "inputs": [t(x), t(weight), t(bias)],
+                  "output": t(y), "cotangent": t(g), "grads": [t(x.grad), t(weight.grad), t(bias.grad)]})
+
+transposed = [  # n, in, h, w, out, kh, kw, stride, padding, output_padding, dilation, groups
+    (2, 3, 3, 4, 2, 3, 2, 1, 0, 0, 1, 1),
+    (1, 4, 3, 3, 6, 3, 3, 2, 1, 1, 1, 2),
+    (2, 2, 2, 3, 2, 2, 3, (2, 1), (1, 0), (1, 0), (1, 2), 1),
+    (1, 2, 3, 3, 2, 3, 3, 1, 1, 1, 2, 1),  # output padding at or above the stride, below the dilation
+]
+for n, c, h, w, o, kh, kw, stride, padding, output_padding, dilation, groups in transposed:
+    x = torch.randn(n, c, h, w, dtype=torch.float64, requires_grad=True)
+    weight = torch.randn(c, o // groups, kh, kw, dtype=torch.float64, requires_grad=True)
+    bias = torch.randn(o, dtype=torch.float64, requires_grad=True)
+    y = F.conv_transpose2d(x, weight, bias, stride=stride, padding=padding, output_padding=output_padding,
+                           groups=groups, dilation=dilation)
+    g = torch.randn_like(y)
+    y.backward(g)
+    options = {"stride": stride, "padding": padding, "outputPadding": output_padding, "dilation": dilation,
+               "groups": groups}
+    cases.append({"op": "convTranspose2d", "options": options, "inputs": [t(x), t(weight), t(bias)],
                   "output": t(y), "cotangent": t(g), "grads": [t(x.grad), t(weight.grad), t(bias.grad)]})
 
 pool = [  # op, kernel, stride, padding, dilation or countIncludePad

@@ -62,8 +62,8 @@ export interface Pool2dOptions {
   countIncludePad?: boolean;
 }
 
-/** `x` as a batch [n, c, h, w] and a function that gives a result the caller's rank back. */
-function batched(op: string, x: Tensor): [Tensor, (y: Tensor) => Tensor] {
+/** `x` as a batch [n, c, h, w] and a function that gives a result the caller's rank back. @internal */
+export function batched(op: string, x: Tensor): [Tensor, (y: Tensor) => Tensor] {
   if (x.ndim === 4) return [x, (y) => y];
   if (x.ndim === 3) return [reshape(x, [1, ...x.shape]), (y) => reshape(y, y.shape.slice(1))];
   throw new ShapeError(`${op}: input must be [n, c, h, w] or [c, h, w]; got ${fmtShape(x.shape)}`);
@@ -143,19 +143,30 @@ export function conv2d(
   const [xp, wp] = promote(toFloat(input), weight);
   const cols = im2col(xp, geometry, "conv2d"); // [n, oh, ow, c·kh·kw]
   const [oh, ow] = [cols.shape[1] as number, cols.shape[2] as number];
-  let y: Tensor; // [n, oh, ow, out]
-  if (groups === 1) {
-    y = linear(cols, reshape(wp, [outC, -1]), bias);
-  } else {
-    // One product per group, batched over the groups: [g, rows, k] · [g, out / g, k]ᵀ.
-    const k = inPerGroup * kh * kw;
-    const rows = n * oh * ow;
-    const perGroup = permute(reshape(cols, [rows, groups, k]), [1, 0, 2]);
-    const z = matmul(perGroup, reshape(wp, [groups, outC / groups, k]), { transB: true });
-    y = reshape(permute(z, [1, 0, 2]), [n, oh, ow, outC]);
-    if (bias !== null) y = add(y, bias);
-  }
-  return restore(permute(y, [0, 3, 1, 2]));
+  const rows = reshape(cols, [n * oh * ow, -1]);
+  const y =
+    groups === 1
+      ? linear(rows, reshape(wp, [outC, -1]), bias)
+      : withBias(groupedProduct(rows, reshape(wp, [groups, outC / groups, -1]), true), bias);
+  return restore(permute(reshape(y, [n, oh, ow, outC]), [0, 3, 1, 2]));
+}
+
+/**
+ * `rows` [m, g·k] times each group's matrix of `w` ([g, k, p], or [g, p, k] with `transB`): [m, g·p],
+ * each group's columns multiplied by its own matrix, as one product batched over the groups.
+ * @internal
+ */
+export function groupedProduct(rows: Tensor, w: Tensor, transB: boolean): Tensor {
+  const [m] = rows.shape as [number];
+  const groups = w.shape[0] as number;
+  const perGroup = permute(reshape(rows, [m, groups, -1]), [1, 0, 2]); // [g, m, k]
+  const z = matmul(perGroup, w, { transB }); // [g, m, p]
+  return reshape(permute(z, [1, 0, 2]), [m, -1]);
+}
+
+/** `y` [m, c] plus `bias` [c] when there is one. @internal */
+export function withBias(y: Tensor, bias: Tensor | null): Tensor {
+  return bias === null ? y : add(y, bias);
 }
 
 function poolGeometry(op: string, kernelSize: Size2, options: Pool2dOptions): Geometry {

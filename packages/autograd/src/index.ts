@@ -35,6 +35,7 @@ export {
   variance,
 } from "./composites.js";
 export { avgPool2d, type Conv2dOptions, conv2d, maxPool2d, type Pool2dOptions } from "./conv.js";
+export { type ConvTranspose2dOptions, convTranspose2d } from "./conv-transpose.js";
 export {
   arange,
   type CreateOptions,

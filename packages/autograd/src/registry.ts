@@ -3,6 +3,7 @@
 
 import * as C from "./composites.js";
 import * as V from "./conv.js";
+import { convTranspose2d } from "./conv-transpose.js";
 import type { OpDef } from "./op.js";
 import * as B from "./ops/binary.js";
 import { castOp } from "./ops/cast.js";
@@ -91,6 +92,7 @@ export const COMPOSITES = {
   oneHot: C.oneHot,
   logicalAnd: B.logicalAnd,
   conv2d: V.conv2d,
+  convTranspose2d,
   maxPool2d: V.maxPool2d,
   avgPool2d: V.avgPool2d,
 } as const;

@@ -6,7 +6,9 @@ import {
   add,
   avgPool2d,
   type Conv2dOptions,
+  type ConvTranspose2dOptions,
   conv2d,
+  convTranspose2d,
   div,
   gather,
   maximum,
@@ -23,6 +25,8 @@ import {
   type Tensor,
   tensor,
   ValueError,
+  vjp,
+  zeros,
 } from "@tapegrad/autograd";
 import fc from "fast-check";
 import { col2im, type Geometry, im2col } from "../src/ops/patches.js";
@@ -278,6 +282,100 @@ const poolArb = (kind: "max" | "avg"): fc.Arbitrary<Sample> =>
       }),
     );
 
+// --- transposed convolution ----------------------------------------------------------------------------
+
+/** The result size of a transposed convolution along one axis. */
+const transposedSize = (n: number, k: number, s: number, p: number, d: number, op: number): number =>
+  (n - 1) * s - 2 * p + d * (k - 1) + op + 1;
+
+/**
+ * The definition: the pullback of conv2d (whose weight is `w`) with respect to its input, applied to `x`
+ * (valid while the output padding is below the stride, where that conv2d maps the result's size back to
+ * x's), plus the bias.
+ */
+function convTransposeRef(
+  x: Tensor,
+  w: Tensor,
+  b: Tensor | undefined,
+  o: Required<ConvTranspose2dOptions>,
+): Tensor {
+  if (x.ndim === 3) {
+    const y = convTransposeRef(reshape(x, [1, ...x.shape]), w, b, o);
+    return reshape(y, y.shape.slice(1));
+  }
+  const [n, , h, wd] = x.shape as [number, number, number, number];
+  const [, outPerGroup, kh, kw] = w.shape as [number, number, number, number];
+  const both = (v: number | readonly [number, number]): [number, number] =>
+    typeof v === "number" ? [v, v] : [v[0], v[1]];
+  const [s, p, d, op] = [both(o.stride), both(o.padding), both(o.dilation), both(o.outputPadding)];
+  const shape = [
+    n,
+    outPerGroup * o.groups,
+    transposedSize(h, kh, s[0], p[0], d[0], op[0]),
+    transposedSize(wd, kw, s[1], p[1], d[1], op[1]),
+  ];
+  const [, pullback] = vjp(
+    (z: Tensor) => conv2d(z, w, null, { stride: s, padding: p, dilation: d, groups: o.groups }),
+    zeros(shape, { dtype: x.dtype }),
+  );
+  const y = pullback(x)[0] as Tensor;
+  return b === undefined ? y : add(y, reshape(b, [shape[1] as number, 1, 1]));
+}
+
+function convTransposeSample(
+  label: string,
+  x: Shape,
+  weight: Shape,
+  options: ConvTranspose2dOptions & { bias?: boolean } = {},
+): Sample {
+  const { bias = true, ...opts } = options;
+  const full: Required<ConvTranspose2dOptions> = {
+    stride: opts.stride ?? 1,
+    padding: opts.padding ?? 0,
+    dilation: opts.dilation ?? 1,
+    outputPadding: opts.outputPadding ?? 0,
+    groups: opts.groups ?? 1,
+  };
+  const outC = (weight[1] as number) * full.groups;
+  return sample(
+    `${label}: x ${fmt(x)} weight ${fmt(weight)}${bias ? "" : " no bias"} ${JSON.stringify(opts)}`,
+    bias ? [x, weight, [outC]] : [x, weight],
+    (a, w, b) => convTranspose2d(a, w, b ?? null, opts),
+    { reference: (a, w, b) => convTransposeRef(a, w, b, full) },
+  );
+}
+
+const convTransposeArb: fc.Arbitrary<Sample> = fc
+  .record({
+    n: fc.integer({ min: 1, max: 2 }),
+    groups: fc.integer({ min: 1, max: 2 }),
+    inPerGroup: fc.integer({ min: 1, max: 2 }),
+    outPerGroup: fc.integer({ min: 1, max: 2 }),
+    size: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+    kernel: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+    stride: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+    dilation: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+    fractions: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 4, maxLength: 4 }),
+    bias: fc.boolean(),
+  })
+  .map(({ n, groups, inPerGroup, outPerGroup, size, kernel, stride, dilation, fractions, bias }) => {
+    const pick = (f: number, max: number) => Math.min(max, Math.floor(f * (max + 1)));
+    // Output padding below the stride; padding small enough to leave at least one row and column.
+    const outputPadding = [0, 1].map((a) => pick(fractions[a]!, stride[a]! - 1)) as [number, number];
+    const padding = [0, 1].map((a) =>
+      pick(
+        fractions[a + 2]!,
+        Math.floor(((size[a]! - 1) * stride[a]! + dilation[a]! * (kernel[a]! - 1) + outputPadding[a]!) / 2),
+      ),
+    ) as [number, number];
+    return convTransposeSample(
+      "random",
+      [n, inPerGroup * groups, ...size],
+      [inPerGroup * groups, outPerGroup, ...kernel],
+      { stride, dilation, padding, outputPadding, groups, bias },
+    );
+  });
+
 // --- rows ---------------------------------------------------------------------------------------------
 
 const x3x3 = tensor([1, 2, 3, 4, 5, 6, 7, 8, 9], { shape: [1, 1, 3, 3] });
@@ -464,6 +562,90 @@ export const CONV_SPECS = {
         () => conv2d(ones([1, 3, 3, 3]), ones([2, 1, 1, 1]), null, { groups: 3 }),
         ShapeError,
         /the 2 output channels must divide by groups/,
+      ),
+    ],
+  },
+  convTranspose2d: {
+    differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
+    order: 2,
+    domain: real,
+    samples: [
+      convTransposeSample("plain", [2, 2, 3, 3], [2, 3, 2, 2]),
+      convTransposeSample("stride 2, padding 1, output padding 1", [1, 2, 3, 2], [2, 2, 3, 3], {
+        stride: 2,
+        padding: 1,
+        outputPadding: 1,
+      }),
+      convTransposeSample("rectangular, dilated, per-axis options", [1, 1, 2, 3], [1, 2, 2, 3], {
+        stride: [2, 1],
+        padding: [0, 1],
+        dilation: [1, 2],
+      }),
+      convTransposeSample("groups 2, no bias", [1, 4, 2, 2], [4, 1, 2, 2], { groups: 2, bias: false }),
+      convTransposeSample("unbatched [c, h, w]", [2, 2, 2], [2, 1, 2, 2], { stride: 2 }),
+    ],
+    random: convTransposeArb,
+    forward: [
+      fwd(
+        "stride 2 tiles scaled copies of the kernel",
+        () =>
+          convTranspose2d(
+            tensor([1, 2, 3, 4], { shape: [1, 1, 2, 2] }),
+            tensor([1, 10, 100, 1000], { shape: [1, 1, 2, 2] }),
+            null,
+            {
+              stride: 2,
+            },
+          ),
+        [
+          [
+            [
+              [1, 10, 2, 20],
+              [100, 1000, 200, 2000],
+              [3, 30, 4, 40],
+              [300, 3000, 400, 4000],
+            ],
+          ],
+        ],
+      ),
+      fwd(
+        "overlaps add up; padding trims the border; bias",
+        () => convTranspose2d(ones([1, 1, 2, 2]), ones([1, 1, 3, 3]), tensor([0.5]), { padding: 1 }),
+        [
+          [
+            [
+              [4.5, 4.5],
+              [4.5, 4.5],
+            ],
+          ],
+        ],
+      ),
+    ],
+    errors: [
+      err(
+        "output padding not below stride or dilation",
+        () => convTranspose2d(ones([1, 1, 2, 2]), ones([1, 1, 2, 2]), null, { stride: 2, outputPadding: 2 }),
+        ValueError,
+        /^convTranspose2d: outputPadding \[2, 2\] must be less than the stride \[2, 2\] or the dilation \[1, 1\]/,
+      ),
+      err(
+        "channels differ",
+        () => convTranspose2d(ones([1, 3, 2, 2]), ones([2, 1, 2, 2])),
+        ShapeError,
+        /^convTranspose2d: input \[1, 3, 2, 2\] and weight \[2, 1, 2, 2\] with groups 1 do not match/,
+      ),
+      err(
+        "padding larger than the result",
+        () => convTranspose2d(ones([1, 1, 1, 1]), ones([1, 1, 1, 1]), null, { padding: 1 }),
+        ShapeError,
+        /^convTranspose2d: the result would be -1×-1/,
+      ),
+      err(
+        "weight of the wrong rank",
+        () => convTranspose2d(ones([1, 1, 2, 2]), ones([1, 1, 2])),
+        ShapeError,
+        /^convTranspose2d: weight must be \[in, out \/ groups, kh, kw\]/,
       ),
     ],
   },

@@ -1,9 +1,10 @@
-// tapegrad against PyTorch: values and gradients of conv2d, maxPool2d and avgPool2d on the float64 inputs
-// stored in fixtures/torch-conv.json (written by scripts/torch-conv-reference.py), for the options both
-// libraries share: stride, padding (numbers, pairs, "same"), dilation, groups, countIncludePad.
+// tapegrad against PyTorch: values and gradients of conv2d, convTranspose2d, maxPool2d and avgPool2d on
+// the float64 inputs stored in fixtures/torch-conv.json (written by scripts/torch-conv-reference.py), for
+// the options both libraries share: stride, padding (numbers, pairs, "same"), output padding, dilation,
+// groups, countIncludePad.
 
 import { readFileSync } from "node:fs";
-import { avgPool2d, conv2d, maxPool2d, type Tensor, tensor, vjp } from "@tapegrad/autograd";
+import { avgPool2d, conv2d, convTranspose2d, maxPool2d, type Tensor, tensor, vjp } from "@tapegrad/autograd";
 import { expectAllClose } from "@tapegrad/autograd/testing";
 import { describe, test } from "vitest";
 
@@ -12,7 +13,7 @@ interface Stored {
   data: number[];
 }
 interface Case {
-  op: "conv2d" | "maxPool2d" | "avgPool2d";
+  op: "conv2d" | "convTranspose2d" | "maxPool2d" | "avgPool2d";
   kernel?: number | [number, number];
   options: Record<string, unknown>;
   inputs: Stored[];
@@ -32,6 +33,8 @@ function run(c: Case): (...xs: Tensor[]) => Tensor {
   switch (c.op) {
     case "conv2d":
       return (x, w, b) => conv2d(x, w, b ?? null, o);
+    case "convTranspose2d":
+      return (x, w, b) => convTranspose2d(x, w, b ?? null, o);
     case "maxPool2d":
       return (x) => maxPool2d(x, c.kernel!, o);
     case "avgPool2d":

@@ -1,6 +1,7 @@
 import {
   arange,
   conv2d,
+  convTranspose2d,
   DTypeError,
   Generator,
   ones,
@@ -14,6 +15,7 @@ import {
 import {
   AvgPool2d,
   Conv2d,
+  ConvTranspose2d,
   Flatten,
   type InitOptions,
   init,
@@ -75,6 +77,24 @@ describe("gradients match finite differences (float64, inputs and parameters)", 
       () => [x64([1, 2, 5, 5])],
     ],
     ["Unflatten", () => new Unflatten(1, [2, -1]), () => [x64([3, 6])]],
+    [
+      "ConvTranspose2d",
+      () =>
+        new ConvTranspose2d(2, 3, 3, { ...f64, stride: 2, padding: 1, outputPadding: 1, generator: gen(0) }),
+      () => [x64([2, 2, 3, 3])],
+    ],
+    [
+      "ConvTranspose2d with groups, dilation, without bias",
+      () =>
+        new ConvTranspose2d(4, 2, [2, 3], {
+          ...f64,
+          groups: 2,
+          dilation: [1, 2],
+          bias: false,
+          generator: gen(0),
+        }),
+      () => [x64([1, 4, 2, 3])],
+    ],
     [
       "a small CNN",
       () =>
@@ -412,5 +432,54 @@ describe("a CNN in Sequential", () => {
         "690 parameters",
       ].join("\n"),
     );
+  });
+});
+
+describe("ConvTranspose2d", () => {
+  test("PyTorch's layout [in, out / groups, kh, kw] and init bound 1/√(out / groups · kh · kw)", () => {
+    const up = new ConvTranspose2d(6, 8, 3, { ...f64, groups: 2, generator: gen(4) });
+    expect(Object.entries(up.stateDict()).map(([n, t]) => [n, t.shape])).toEqual([
+      ["weight", [6, 4, 3, 3]],
+      ["bias", [8]],
+    ]);
+    const bound = 1 / Math.sqrt(4 * 3 * 3);
+    expect(up.weight.abs().max().item()).toBeLessThanOrEqual(bound);
+    expect(up.weight.abs().max().item()).toBeGreaterThan(0.95 * bound);
+    expect((up.bias as Tensor).abs().max().item()).toBeLessThanOrEqual(bound);
+  });
+
+  test("is autograd's convTranspose2d with its parameters, and stride 2 doubles the size", () => {
+    const opts = { stride: 2, padding: 1, outputPadding: 1 } as const;
+    const up = new ConvTranspose2d(3, 2, 3, { ...f64, ...opts, generator: gen(1) });
+    const x = x64([2, 3, 4, 5]);
+    const y = up.call(x);
+    expect(y.shape).toEqual([2, 2, 8, 10]);
+    expect(y.toArray()).toEqual(convTranspose2d(x, up.weight, up.bias, opts).toArray());
+    expect(up.extraRepr()).toBe(
+      "inChannels=3, outChannels=2, kernelSize=[3, 3], stride=[2, 2], padding=[1, 1], outputPadding=[1, 1]",
+    );
+  });
+
+  test("bad settings and inputs get errors naming the layer and the rule", () => {
+    expect(() => new ConvTranspose2d(3, 4, 3, { groups: 2 })).toThrow(
+      /^ConvTranspose2d: inChannels 3 must be divisible by groups 2/,
+    );
+    expect(() => new ConvTranspose2d(2, 2, 3, { outputPadding: -1 })).toThrow(ValueError);
+    const up = new ConvTranspose2d(2, 2, 2, { stride: 2, outputPadding: 2 });
+    expect(() => up.call(zeros([1, 2, 3, 3]))).toThrow(/outputPadding \[2, 2\] must be less than the stride/);
+    expect(() => up.call(zeros([1, 3, 3, 3]))).toThrow(
+      /^ConvTranspose2d: input has shape \[1, 3, 3, 3\]; expected \[n, 2, h, w\]/,
+    );
+  });
+
+  test("a convolutional autoencoder maps 8×8 images back to 8×8 and trains end to end", () => {
+    const auto = new Sequential(
+      new Conv2d(1, 4, 3, { ...f64, stride: 2, padding: 1, generator: gen(1) }), // 8×8 → 4×4
+      new ReLU(),
+      new ConvTranspose2d(4, 1, 4, { ...f64, stride: 2, padding: 1, generator: gen(2) }), // 4×4 → 8×8
+    );
+    const x = x64([3, 1, 8, 8]);
+    expect(auto.call(x).shape).toEqual([3, 1, 8, 8]);
+    expect(checkModule(auto, [x])).toBeGreaterThan(0);
   });
 });

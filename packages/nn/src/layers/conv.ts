@@ -73,6 +73,58 @@ export function size2(layer: string, what: string, v: Size2, min: number): reado
   return [p[0] as number, p[1] as number];
 }
 
+/** Channel counts and groups: positive integers, each count divisible by groups. @internal */
+export function checkChannels(layer: string, inChannels: number, outChannels: number, groups: number): void {
+  for (const [what, n] of [
+    ["inChannels", inChannels],
+    ["outChannels", outChannels],
+    ["groups", groups],
+  ] as const) {
+    if (!Number.isInteger(n) || n < 1) {
+      throw new ValueError(`${layer}: ${what} must be a positive integer; got ${n}`);
+    }
+  }
+  for (const [what, n] of [
+    ["inChannels", inChannels],
+    ["outChannels", outChannels],
+  ] as const) {
+    if (n % groups !== 0) {
+      throw new ValueError(
+        `${layer}: ${what} ${n} must be divisible by groups ${groups}, as each group convolves its own share`,
+      );
+    }
+  }
+}
+
+/**
+ * A convolution layer's parameters from its options: the weight of `shape` and, unless `bias` is false, a
+ * bias of `outChannels` entries (`shape[0]` by default), both drawn by the initialisers with `fans`.
+ * @internal
+ */
+export function convParameters(
+  layer: string,
+  shape: number[],
+  fans: { fanIn: number; fanOut: number },
+  options: { bias?: boolean; dtype?: DType; generator?: Generator; init?: Conv2dInit },
+  outChannels: number = shape[0] as number,
+): [Tensor, Tensor | null] {
+  const dtype = paramDType(layer, options.dtype);
+  const init = options.init ?? "default";
+  const weightInit = (init === "default" ? undefined : init.weight) ?? defaultWeight;
+  const biasInit = (init === "default" ? undefined : init.bias) ?? defaultBias;
+  const ctx = {
+    dtype,
+    ...fans,
+    ...(options.generator === undefined ? {} : { generator: options.generator }),
+  };
+  const weight = checkInit(layer, "weight", weightInit(shape, ctx), shape, dtype);
+  const bias =
+    options.bias === false
+      ? null
+      : checkInit(layer, "bias", biasInit([outChannels], ctx), [outChannels], dtype);
+  return [weight, bias];
+}
+
 /**
  * 2-D convolution layer on NCHW images, PyTorch's `nn.Conv2d`: weight `[outChannels, inChannels / groups,
  * kh, kw]` and bias `[outChannels]` (PyTorch's layout and names, so `weight`/`bias` state-dict entries are
@@ -111,25 +163,7 @@ export class Conv2d extends Module {
     super();
     const name = this.constructor.name;
     const groups = options.groups ?? 1;
-    for (const [what, n] of [
-      ["inChannels", inChannels],
-      ["outChannels", outChannels],
-      ["groups", groups],
-    ] as const) {
-      if (!Number.isInteger(n) || n < 1) {
-        throw new ValueError(`${name}: ${what} must be a positive integer; got ${n}`);
-      }
-    }
-    for (const [what, n] of [
-      ["inChannels", inChannels],
-      ["outChannels", outChannels],
-    ] as const) {
-      if (n % groups !== 0) {
-        throw new ValueError(
-          `${name}: ${what} ${n} must be divisible by groups ${groups}, as each group convolves its own share`,
-        );
-      }
-    }
+    checkChannels(name, inChannels, outChannels, groups);
     this.inChannels = inChannels;
     this.outChannels = outChannels;
     this.kernelSize = size2(name, "kernelSize", kernelSize, 1);
@@ -138,24 +172,15 @@ export class Conv2d extends Module {
     this.dilation = size2(name, "dilation", options.dilation ?? 1, 1);
     this.groups = groups;
 
-    const dtype = paramDType(name, options.dtype);
     const [kh, kw] = this.kernelSize;
-    const init = options.init ?? "default";
-    const weightInit = (init === "default" ? undefined : init.weight) ?? defaultWeight;
-    const biasInit = (init === "default" ? undefined : init.bias) ?? defaultBias;
-    const weightShape = [outChannels, inChannels / groups, kh, kw];
     // PyTorch's fans of this weight, which the bias shares.
-    const ctx = {
-      dtype,
-      fanIn: (inChannels / groups) * kh * kw,
-      fanOut: outChannels * kh * kw,
-      ...(options.generator === undefined ? {} : { generator: options.generator }),
-    };
-    this.weight = checkInit(name, "weight", weightInit(weightShape, ctx), weightShape, dtype);
-    this.bias =
-      options.bias === false
-        ? null
-        : checkInit(name, "bias", biasInit([outChannels], ctx), [outChannels], dtype);
+    const fans = { fanIn: (inChannels / groups) * kh * kw, fanOut: outChannels * kh * kw };
+    [this.weight, this.bias] = convParameters(
+      name,
+      [outChannels, inChannels / groups, kh, kw],
+      fans,
+      options,
+    );
   }
 
   /**
