@@ -10,6 +10,8 @@ import { parseArgs } from "node:util";
 import { REPORT_MARKER, type RunnerOptions, type RunnerReport, type Task } from "./protocol.js";
 import {
   AGREEMENT_RTOL,
+  CNN_RTOL,
+  cnnRows,
   extraRows,
   matmulRows,
   type Results,
@@ -33,12 +35,26 @@ const { values: args } = parseArgs({
 });
 
 const USAGE = `usage: pnpm bench [--quick] [--only id,id] [--out DIR] [--no-write]
-  --quick     35 epochs, 2 runs, 256×256 matmul only, 1000 heap steps: a smoke test, not a measurement
+  --quick     35 epochs, 2 runs, 256×256 matmul only, 1000 heap steps, a CNN epoch of 156 rows: a smoke
+              test, not a measurement
   --only      systems to run: ${SYSTEMS.map((s) => s.id).join(", ")}
   --no-write  print the tables without writing results/latest.{json,md}`;
 
 const settings = args.quick
-  ? { epochs: 35, runs: 2, minRuns: 1, slowRunSeconds: 8, matmulSizes: [256], heapSteps: 1000, heapRows: 16 }
+  ? {
+      epochs: 35,
+      runs: 2,
+      minRuns: 1,
+      slowRunSeconds: 8,
+      matmulSizes: [256],
+      heapSteps: 1000,
+      heapRows: 16,
+      // Two full batches and a short one, so the short shape is exercised as in the full epoch.
+      cnnRows: 156,
+      cnnRuns: 1,
+      cnnBudgetSeconds: 3,
+      cnnWarmupSeconds: 2,
+    }
   : {
       epochs: SEED.epochs,
       runs: 5,
@@ -47,9 +63,16 @@ const settings = args.quick
       matmulSizes: [256, 1024],
       heapSteps: 10_000,
       heapRows: 16,
+      cnnRows: 1500,
+      cnnRuns: 5,
+      cnnBudgetSeconds: 45,
+      cnnWarmupSeconds: 10,
     };
 
-/** The processes to start: every system in every dtype it supports; kernels and heap in one dtype each. */
+/**
+ * The processes to start: every system in every dtype it supports; kernels and heap in one dtype each;
+ * the CNN workload in a float32 process of its own, so neither workload runs on code the other tiered up.
+ */
 function plan(): { system: string; dtype: FloatDType; tasks: Task[] }[] {
   const only = args.only?.split(",").map((s) => s.trim());
   const unknown = only?.filter((id) => !SYSTEMS.some((s) => s.id === id)) ?? [];
@@ -57,8 +80,8 @@ function plan(): { system: string; dtype: FloatDType; tasks: Task[] }[] {
     console.error(`bench: unknown system ${unknown.join(", ")}\n${USAGE}`);
     process.exit(2);
   }
-  return SYSTEMS.filter((s) => only === undefined || only.includes(s.id)).flatMap((s) =>
-    s.dtypes.map((dtype) => ({
+  return SYSTEMS.filter((s) => only === undefined || only.includes(s.id)).flatMap((s) => [
+    ...s.dtypes.map((dtype) => ({
       system: s.id,
       dtype,
       tasks: [
@@ -68,7 +91,8 @@ function plan(): { system: string; dtype: FloatDType; tasks: Task[] }[] {
         "heap",
       ] as Task[],
     })),
-  );
+    ...(s.cnn ? [{ system: s.id, dtype: "float32" as const, tasks: ["cnn"] as Task[] }] : []),
+  ]);
 }
 
 function run(options: RunnerOptions): RunnerReport {
@@ -124,6 +148,13 @@ function main(): void {
 
   const reference = loadReferenceLosses();
   const seed = seedRows(reports, reference);
+  const ranSystems = SYSTEMS.filter((s) => jobs.some((j) => j.system === s.id));
+  const cnn = cnnRows(
+    reports,
+    ranSystems.flatMap((s) =>
+      s.cnnUnsupported === undefined ? [] : [{ system: s.id, reason: s.cnnUnsupported }],
+    ),
+  );
   const warnings: string[] = [];
   for (const r of reports) {
     for (const e of r.errors) warnings.push(`${r.system} ${r.dtype} ${e.task} failed: ${e.message}`);
@@ -138,9 +169,19 @@ function main(): void {
     if (!r.deterministic)
       warnings.push(`${r.label} ${r.dtype}: the timed runs did not all give the same losses`);
   }
+  for (const r of cnn.filter((r) => r.unsupported === null)) {
+    if (!r.agrees) {
+      warnings.push(
+        `${r.label} CNN: mean loss ${r.meanLoss} differs from tapegrad (nn)'s over the same batches by ` +
+          `${r.relDiff?.toExponential(2) ?? "?"} relative (tolerance ${CNN_RTOL})`,
+      );
+    }
+    if (!r.deterministic) warnings.push(`${r.label} CNN: the timed epochs did not all give the same losses`);
+  }
   const notes: string[] = [];
-  for (const s of SYSTEMS.filter((s) => jobs.some((j) => j.system === s.id))) {
+  for (const s of ranSystems) {
     if (s.unsupported !== undefined) notes.push(`${s.label}: ${s.unsupported}.`);
+    if (s.cnnUnsupported !== undefined) notes.push(`${s.label}: no CNN workload: ${s.cnnUnsupported}.`);
     for (const n of s.notes ?? []) notes.push(`${s.label}: ${n}`);
   }
   for (const r of seed) {
@@ -163,8 +204,18 @@ function main(): void {
       loadAverageEnd: loadavg(),
     },
     settings,
-    backends: reports.map((r) => ({ system: r.system, dtype: r.dtype, backend: r.backend })),
+    // One line per system and dtype: the CNN process starts the same backend as the seed one.
+    backends: reports
+      .filter((r, i) => reports.findIndex((q) => q.system === r.system && q.dtype === r.dtype) === i)
+      .map((r) => ({
+        system: r.system,
+        dtype: r.dtype,
+        backend:
+          reports.find((q) => q.system === r.system && q.dtype === r.dtype && q.backend !== "")?.backend ??
+          "",
+      })),
     seed,
+    cnn,
     matmul: matmulRows(reports),
     extras: extraRows(reports),
     notes,

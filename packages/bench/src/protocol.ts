@@ -3,7 +3,7 @@
 import type { FloatDType } from "./workload.js";
 
 /** The measurements a runner process can make. */
-export type Task = "seed" | "matmul" | "tinyAdd" | "fwdBwd" | "heap";
+export type Task = "seed" | "cnn" | "matmul" | "tinyAdd" | "fwdBwd" | "heap";
 
 /** The runner's settings, passed as one JSON command-line argument. */
 export interface RunnerOptions {
@@ -17,6 +17,17 @@ export interface RunnerOptions {
   /** Timed runs when one run is estimated to take longer than {@link slowRunSeconds}. */
   readonly minRuns: number;
   readonly slowRunSeconds: number;
+  /** Training rows in an epoch of the CNN workload (1500 in the benchmark). */
+  readonly cnnRows: number;
+  /** Timed CNN epochs at most. */
+  readonly cnnRuns: number;
+  /**
+   * Seconds a system may spend on timed CNN epochs: fewer runs when they would take longer, and one run
+   * of the epoch's first batches when a whole epoch would.
+   */
+  readonly cnnBudgetSeconds: number;
+  /** Seconds after which the CNN warm-up epoch stops early (then running its last, shorter batch once). */
+  readonly cnnWarmupSeconds: number;
   /** Square matrix sizes. */
   readonly matmulSizes: readonly number[];
   /** Training steps of the heap measurement, and the rows in its batch. */
@@ -37,6 +48,25 @@ export interface SeedReport {
   readonly deterministic: boolean;
 }
 
+/** Timings of the CNN workload and what the runs computed. */
+export interface CnnReport {
+  /** Rows and mini-batches in a whole epoch. */
+  readonly rows: number;
+  readonly batches: number;
+  /** Batches the warm-up ran (all of them, unless it stopped early) and its wall time. */
+  readonly warmupBatches: number;
+  readonly warmupMs: number;
+  /** The leading batches each timed run trained on (all of them unless one epoch exceeds the budget). */
+  readonly timedBatches: number;
+  readonly timedRows: number;
+  /** Wall time of each timed run, each from the initial weights. */
+  readonly runsMs: number[];
+  /** Loss of each timed batch in the first timed run, before its update. */
+  readonly batchLosses: number[];
+  /** Whether every timed run produced exactly the same losses as the first. */
+  readonly deterministic: boolean;
+}
+
 /** Per-call wall times in milliseconds (median, fastest, slowest) and how many calls were timed. */
 export interface Latency {
   readonly medianMs: number;
@@ -51,6 +81,7 @@ export interface RunnerReport {
   readonly dtype: FloatDType;
   readonly backend: string;
   readonly seed?: SeedReport;
+  readonly cnn?: CnnReport;
   /** Per size: the latency of one `n × n` product. */
   readonly matmul?: { n: number; latency: Latency }[];
   /** Latency of 1000 tiny adds (so `medianMs` is also microseconds per add). */

@@ -2,6 +2,7 @@
 // terminal tables and as Markdown.
 
 import Table from "cli-table3";
+import { batchMean, CNN } from "./cnn.js";
 import type { RunnerReport } from "./protocol.js";
 import { SYSTEMS } from "./systems/registry.js";
 import type { FloatDType } from "./workload.js";
@@ -27,6 +28,36 @@ export interface SeedRow {
   /** Largest relative difference of any epoch's loss from the notebook's float64 trajectory. */
   readonly maxRelDiffReference: number;
   readonly testAccuracy: number;
+  readonly agrees: boolean;
+  readonly deterministic: boolean;
+}
+
+/**
+ * Relative tolerance on the CNN workload's mean loss against tapegrad's over the same batches. Tighter than
+ * the seed workload's: at lr 0.05 the loss moves little in one epoch (about 2.305 to 2.297), so a bound of
+ * 1e-4 would let a wrong gradient through; float32 runs of the systems agree to about 1e-7.
+ */
+export const CNN_RTOL = 1e-5;
+
+/** The CNN workload's row of one system (float32): its timings, or why it cannot run the workload. */
+export interface CnnRow {
+  readonly system: string;
+  readonly label: string;
+  /** Why the system cannot run the workload; the other fields are null then. */
+  readonly unsupported: string | null;
+  readonly runs: number;
+  /** Seconds per epoch: the median run, scaled to the whole epoch's rows when only its first batches ran. */
+  readonly medianS: number | null;
+  readonly minS: number | null;
+  readonly maxS: number | null;
+  readonly timedBatches: number;
+  readonly batches: number;
+  /** Median over tapegrad (nn)'s median; above 1 means slower than tapegrad. */
+  readonly vsTapegrad: number | null;
+  /** Mean loss over the timed batches, weighted by batch size. */
+  readonly meanLoss: number | null;
+  /** `|meanLoss − tapegrad's over the same batches| / tapegrad's`. */
+  readonly relDiff: number | null;
   readonly agrees: boolean;
   readonly deterministic: boolean;
 }
@@ -85,9 +116,14 @@ export interface Results {
     matmulSizes: readonly number[];
     heapSteps: number;
     heapRows: number;
+    cnnRows: number;
+    cnnRuns: number;
+    cnnBudgetSeconds: number;
+    cnnWarmupSeconds: number;
   };
   readonly backends: { system: string; dtype: FloatDType; backend: string }[];
   readonly seed: SeedRow[];
+  readonly cnn: CnnRow[];
   readonly matmul: MatmulRow[];
   readonly extras: ExtraRow[];
   readonly notes: string[];
@@ -137,6 +173,68 @@ export function seedRows(reports: readonly RunnerReport[], reference: readonly n
       },
     ];
   });
+}
+
+/**
+ * The CNN rows, in report order, then a row for each system in `unsupported` (id and reason): seconds per
+ * epoch, ratio to tapegrad (nn), and the mean loss checked against tapegrad's over the same batches.
+ */
+export function cnnRows(
+  reports: readonly RunnerReport[],
+  unsupported: readonly { system: string; reason: string }[] = [],
+): CnnRow[] {
+  const base = reports.find((r) => r.system === "tapegrad-nn" && r.cnn !== undefined)?.cnn;
+  const perEpochS = (ms: number, rows: number, timedRows: number): number => ((ms / 1000) * rows) / timedRows;
+  const baseS = base === undefined ? undefined : perEpochS(median(base.runsMs), base.rows, base.timedRows);
+  const ran = reports.flatMap((r): CnnRow[] => {
+    const cnn = r.cnn;
+    if (cnn === undefined) return [];
+    const scale = (ms: number): number => perEpochS(ms, cnn.rows, cnn.timedRows);
+    const medianS = scale(median(cnn.runsMs));
+    const meanLoss = batchMean(cnn.batchLosses, cnn.rows);
+    const reference =
+      base === undefined || base.batchLosses.length < cnn.batchLosses.length
+        ? undefined
+        : batchMean(base.batchLosses.slice(0, cnn.batchLosses.length), base.rows);
+    const relDiff = reference === undefined ? null : Math.abs(meanLoss - reference) / Math.abs(reference);
+    return [
+      {
+        system: r.system,
+        label: labelOf(r.system),
+        unsupported: null,
+        runs: cnn.runsMs.length,
+        medianS,
+        minS: scale(Math.min(...cnn.runsMs)),
+        maxS: scale(Math.max(...cnn.runsMs)),
+        timedBatches: cnn.timedBatches,
+        batches: cnn.batches,
+        vsTapegrad: baseS === undefined ? null : medianS / baseS,
+        meanLoss,
+        relDiff,
+        agrees: relDiff !== null && relDiff <= CNN_RTOL,
+        deterministic: cnn.deterministic,
+      },
+    ];
+  });
+  const missing = unsupported.map(
+    ({ system, reason }): CnnRow => ({
+      system,
+      label: labelOf(system),
+      unsupported: reason,
+      runs: 0,
+      medianS: null,
+      minS: null,
+      maxS: null,
+      timedBatches: 0,
+      batches: base?.batches ?? 0,
+      vsTapegrad: null,
+      meanLoss: null,
+      relDiff: null,
+      agrees: false,
+      deterministic: true,
+    }),
+  );
+  return [...ran, ...missing];
 }
 
 /** The matmul rows: GFLOP/s of the median, fastest and slowest call, and the time ratio to tapegrad. */
@@ -217,6 +315,33 @@ const SEED_HEAD = [
   "loss check",
 ];
 
+function cnnCells(r: CnnRow): string[] {
+  if (r.unsupported !== null) return [r.label, "—", "—", "0", "—", "—", "—", "—", "unsupported"];
+  return [
+    r.label,
+    fixed(r.medianS, 2),
+    `${fixed(r.minS, 2)}..${fixed(r.maxS, 2)}`,
+    String(r.runs),
+    `${r.timedBatches}/${r.batches}`,
+    r.vsTapegrad === null ? "—" : `${r.vsTapegrad.toFixed(2)}×`,
+    fixed(r.meanLoss, 7),
+    sci(r.relDiff),
+    (r.agrees ? "ok" : "DIFFERS") + (r.deterministic ? "" : ", varies"),
+  ];
+}
+
+const CNN_HEAD = [
+  "system",
+  "s/epoch",
+  "min..max s",
+  "runs",
+  "batches timed",
+  "time vs tapegrad",
+  "mean loss",
+  "Δ vs tapegrad",
+  "loss check",
+];
+
 function matmulCells(r: MatmulRow): string[] {
   return [
     r.label,
@@ -274,16 +399,24 @@ function header(res: Results): string[] {
     `seed workload: ${s.epochs} epochs + test accuracy every 10, timed ${s.runs} runs after a warm-up of ` +
       `${Math.round(s.epochs / 10)} epochs (${s.minRuns} runs when one run is estimated over ` +
       `${s.slowRunSeconds} s); total ${res.totalSeconds.toFixed(0)} s`,
+    `CNN workload: an epoch of ${s.cnnRows} rows, at most ${s.cnnRuns} timed epochs within ` +
+      `${s.cnnBudgetSeconds} s per system after a warm-up epoch (cut short after ${s.cnnWarmupSeconds} s, ` +
+      "then its last batch)",
   ];
 }
 
-function sectionNotes(res: Results): { seed: string; matmul: string; extras: string } {
+function sectionNotes(res: Results): { seed: string; cnn: string; matmul: string; extras: string } {
   const s = res.settings;
   return {
     seed:
       "time vs tapegrad: median over tapegrad (nn)'s median in the same dtype (above 1 = slower). " +
       "Δ: relative difference of the final loss; float32 rows must be within " +
       `${AGREEMENT_RTOL.float32}, float64 rows within ${AGREEMENT_RTOL.float64}.`,
+    cnn:
+      "s/epoch: median wall time of the timed epochs, each from the same initial weights (modernModel({ seed: 0 })); " +
+      `a system whose epoch would take over ${s.cnnBudgetSeconds} s trains on the first batches that fit ` +
+      "(batches timed) and its time is scaled to the whole epoch's rows. mean loss: over the timed batches, " +
+      `each before its update; it must be within ${CNN_RTOL} relative of tapegrad (nn)'s over the same batches.`,
     matmul:
       "float32 A·B of fixed random matrices; GFLOP/s = 2n³ / time; min..max from the slowest and fastest call.",
     extras:
@@ -312,6 +445,10 @@ export function renderTerminal(res: Results): string {
     "Seed workload (64-32-16-10 sigmoid MLP, 1500 rows, full-batch gradient descent)",
     table(SEED_HEAD, res.seed.map(seedCells)),
     notes.seed,
+    "",
+    `CNN workload (the modern CNN without dropout, ${res.settings.cnnRows} rows, SGD on batches of ${CNN.batchSize}, float32)`,
+    table(CNN_HEAD, res.cnn.map(cnnCells)),
+    notes.cnn,
     "",
     "Matmul (float32, square)",
     table(MATMUL_HEAD, res.matmul.map(matmulCells)),
@@ -347,6 +484,17 @@ export function renderMarkdown(res: Results): string {
     table(SEED_HEAD, res.seed.map(seedCells)),
     "",
     notes.seed,
+    "",
+    "## CNN workload",
+    "",
+    "The examples' modern CNN without dropout: [n, 1, 8, 8] pixels / 16; 3×3 convolutions (padding 1) " +
+      "1→32, ReLU, 32→32, ReLU, 2×2 max pool, 32→64, ReLU, 2×2 max pool; flatten (NCHW) to 256; linear " +
+      `256→128, ReLU, 128→10; mean softmax cross-entropy; plain SGD, lr ${CNN.lr}, one epoch of the ` +
+      `${res.settings.cnnRows} training rows in order in batches of ${CNN.batchSize}; float32.`,
+    "",
+    table(CNN_HEAD, res.cnn.map(cnnCells)),
+    "",
+    notes.cnn,
     "",
     "## Matmul",
     "",

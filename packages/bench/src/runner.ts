@@ -2,13 +2,22 @@
 // JSON report line. Started by main.ts as `node --expose-gc --import tsx src/runner.ts '<options json>'`.
 
 import { Bench } from "tinybench";
-import { type Latency, REPORT_MARKER, type RunnerOptions, type RunnerReport, type Task } from "./protocol.js";
+import { type CnnData, type CnnTrainer, cnnData, loadCnnInit, trainCnnEpoch } from "./cnn.js";
+import {
+  type CnnReport,
+  type Latency,
+  REPORT_MARKER,
+  type RunnerOptions,
+  type RunnerReport,
+  type Task,
+} from "./protocol.js";
 import { type SystemImpl, systemSpec } from "./systems/registry.js";
 import {
   firstRows,
   type LayerInit,
   loadSeedData,
   loadSeedInit,
+  type Rows,
   type SeedData,
   type SeedRun,
   trainSeed,
@@ -66,6 +75,72 @@ function seedTask(
       runsMs,
       losses: first.losses,
       accuracies: first.accuracies,
+      deterministic,
+    };
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/**
+ * One epoch from the initial weights that stops early after `seconds` (then runs the last batch, whose
+ * shorter shape may need compiling too). Returns the batches run, the time, and the fewest milliseconds
+ * per row any batch took, the steady rate once compiled.
+ */
+function cnnWarmup(
+  trainer: CnnTrainer,
+  data: CnnData,
+  seconds: number,
+): { batches: number; ms: number; msPerRow: number } {
+  const last = data.batches.length - 1;
+  trainer.reset();
+  const t0 = performance.now();
+  let msPerRow = Number.POSITIVE_INFINITY;
+  let ran = 0;
+  for (let b = 0; b <= last; b++) {
+    const { start, end } = data.batches[b] as { start: number; end: number };
+    const t = performance.now();
+    trainer.step(b);
+    msPerRow = Math.min(msPerRow, (performance.now() - t) / (end - start));
+    ran++;
+    if (b < last - 1 && performance.now() - t0 > seconds * 1000) b = last - 1;
+  }
+  return { batches: ran, ms: performance.now() - t0, msPerRow };
+}
+
+function cnnTask(impl: SystemImpl, train: Rows, o: RunnerOptions): CnnReport {
+  if (impl.cnnTrainer === undefined) throw new Error("runner: this system has no CNN implementation");
+  const data = cnnData(train, o.cnnRows);
+  const trainer = impl.cnnTrainer(data, loadCnnInit());
+  try {
+    const warmup = cnnWarmup(trainer, data, o.cnnWarmupSeconds);
+    // Whole epochs when one fits the budget; otherwise the leading batches that do (at least one).
+    const budgetMs = o.cnnBudgetSeconds * 1000;
+    const epochMs = warmup.msPerRow * data.n;
+    const runs = Math.min(o.cnnRuns, Math.max(1, Math.floor(budgetMs / epochMs)));
+    const fitting = data.batches.filter(({ end }) => end * warmup.msPerRow <= budgetMs).length;
+    const timedBatches = epochMs <= budgetMs ? data.batches.length : Math.max(1, fitting);
+    const runsMs: number[] = [];
+    let first: number[] | undefined;
+    let deterministic = true;
+    for (let r = 0; r < runs; r++) {
+      trainer.reset();
+      gc();
+      const t0 = performance.now();
+      const { batchLosses } = trainCnnEpoch(trainer, data, timedBatches);
+      runsMs.push(performance.now() - t0);
+      if (first === undefined) first = batchLosses;
+      else deterministic &&= batchLosses.every((v, i) => Object.is(v, first?.[i]));
+    }
+    return {
+      rows: data.n,
+      batches: data.batches.length,
+      warmupBatches: warmup.batches,
+      warmupMs: warmup.ms,
+      timedBatches,
+      timedRows: (data.batches[timedBatches - 1] as { end: number }).end,
+      runsMs,
+      batchLosses: first ?? [],
       deterministic,
     };
   } finally {
@@ -174,6 +249,7 @@ async function main(): Promise<void> {
     for (const task of o.tasks) {
       await attempt(task, async () => {
         if (task === "seed") report.seed = seedTask(sys, data, init, o);
+        if (task === "cnn") report.cnn = cnnTask(sys, data.train, o);
         if (task === "fwdBwd") report.fwdBwd = fwdBwdTask(sys, data, init, o);
         if (task === "heap") report.heap = heapTask(sys, data, init, o);
         if (task === "matmul" && sys.matmul !== undefined) {

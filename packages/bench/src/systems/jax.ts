@@ -1,7 +1,8 @@
-// jax-js 0.1.25 (wasm device) implementations of the benchmark: the seed workload as one jit-compiled
-// training step (valueAndGrad plus the SGD update), a matmul and a tiny add.
+// jax-js 0.1.25 (wasm device) implementations of the benchmark: the seed and CNN workloads as one
+// jit-compiled training step each (valueAndGrad plus the SGD update), a matmul and a tiny add.
 
-import { init as initJax, jit, nn, numpy as np, tree, valueAndGrad } from "@jax-js/jax";
+import { init as initJax, jit, lax, nn, numpy as np, tree, valueAndGrad } from "@jax-js/jax";
+import { CNN, CNN_LAYERS, type CnnData, type CnnInit, type CnnTrainer } from "../cnn.js";
 import { randomMatrix } from "../random-matrix.js";
 import {
   type FloatDType,
@@ -100,6 +101,82 @@ export function jaxTrainer(data: SeedData, init: readonly LayerInit[], dtype: Fl
       y.dispose();
       testX.dispose();
       for (const f of [step, lossJit, gradJit, predict]) f.dispose();
+    },
+  };
+}
+
+/** One convolution and its bias (3×3, padding 1, NCHW with [out, in, kh, kw] weights as in tapegrad), ReLU. */
+function convRelu(h: np.Array, w: np.Array, b: np.Array): np.Array {
+  const y = lax.convGeneralDilated(
+    h,
+    w,
+    [1, 1],
+    [
+      [1, 1],
+      [1, 1],
+    ],
+  );
+  return nn.relu(y.add(b.reshape([-1, 1, 1])));
+}
+
+/** 2×2 max pooling with stride 2 over the last two axes: the largest of each window. */
+const maxPool = (h: np.Array): np.Array => lax.reduceWindow(h, (w) => np.max(w), [2, 2], [2, 2]);
+
+function cnnForward(params: Params, x: np.Array): np.Array {
+  const [w1, w2, w3, w4, w5] = params.w as [np.Array, np.Array, np.Array, np.Array, np.Array];
+  const [b1, b2, b3, b4, b5] = params.b as [np.Array, np.Array, np.Array, np.Array, np.Array];
+  const n = x.shape[0] as number;
+  let h = x.reshape([n, 1, CNN.side, CNN.side]);
+  h = maxPool(convRelu(convRelu(h, w1, b1), w2, b2));
+  h = maxPool(convRelu(h, w3, b3)).reshape([n, -1]);
+  h = nn.relu(np.matmul(h, w4.transpose()).add(b4));
+  return np.matmul(h, w5.transpose()).add(b5);
+}
+
+/**
+ * The CNN workload in float32: `lax.convGeneralDilated` (NCHW, the weights as given), max pooling by
+ * `lax.reduceWindow` with `np.max`, the mean of `−Σ onehot · logSoftmax`, and one jit-compiled step per
+ * batch shape that returns the loss and the updated parameters.
+ */
+export function jaxCnnTrainer(data: CnnData, init: CnnInit, lr: number = CNN.lr): CnnTrainer {
+  const fresh = (): Params => ({
+    w: CNN_LAYERS.map((name) => np.array(init[name].weight, { shape: [...init[name].weightShape] })),
+    b: CNN_LAYERS.map((name) => np.array(init[name].bias)),
+  });
+  const lossOf = (params: Params, x: np.Array, y: np.Array): np.Array => {
+    const n = x.shape[0] as number;
+    return nn.logSoftmax(cnnForward(params, x)).mul(y).sum().div(-n);
+  };
+  const lossAndGrad = valueAndGrad(lossOf);
+  const step = jit((params: Params, x: np.Array, y: np.Array): [np.Array, Params] => {
+    const [loss, grads] = lossAndGrad(tree.ref(params), x, y);
+    const next = tree.map((p: np.Array, g: np.Array) => p.sub(g.mul(lr)), params, grads) as Params;
+    return [loss, next];
+  });
+  const width = CNN.side * CNN.side;
+  const batches = data.batches.map(({ start, end }) => {
+    const labels = np.array(data.labels.slice(start, end), { dtype: np.int32 });
+    return {
+      x: np.array(data.x.slice(start * width, end * width), { shape: [end - start, width] }),
+      y: nn.oneHot(labels, CNN.classes).astype(np.float32),
+    };
+  });
+  let params = fresh();
+  return {
+    reset: () => {
+      tree.dispose(params);
+      params = fresh();
+    },
+    step: (b) => {
+      const { x, y } = batches[b] as { x: np.Array; y: np.Array };
+      const [loss, next] = step(params, x.ref, y.ref);
+      params = next;
+      return loss.item();
+    },
+    dispose: () => {
+      tree.dispose(params);
+      tree.dispose(batches);
+      step.dispose();
     },
   };
 }

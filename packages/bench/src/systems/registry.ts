@@ -1,5 +1,6 @@
 // The systems the benchmark compares: how to start each one and which parts of the benchmark it runs.
 
+import type { CnnData, CnnInit, CnnTrainer } from "../cnn.js";
 import type { FloatDType, LayerInit, SeedData, SeedTrainer } from "../workload.js";
 
 /** What a runner process needs from one system; modules are imported only by the process that runs it. */
@@ -7,6 +8,8 @@ export interface SystemImpl {
   /** Starts the backend; returns a one-line description of what runs (backend, SIMD, threads). */
   setup(): Promise<string>;
   trainer(data: SeedData, init: readonly LayerInit[], dtype: FloatDType): SeedTrainer;
+  /** The CNN workload (float32), with the learning rate of `CNN` unless `lr` is given. */
+  cnnTrainer?(data: CnnData, init: CnnInit, lr?: number): CnnTrainer;
   /** A function multiplying two fixed random float32 `n × n` matrices, result ready when it returns. */
   matmul?(n: number): () => void;
   /** A function doing `count` element-wise adds of two `[4]` float32 tensors, results ready. */
@@ -25,6 +28,10 @@ export interface SystemSpec {
   readonly notes?: readonly string[];
   /** Whether this system's float32 process also runs the matmul and tiny-add measurements. */
   readonly kernels: boolean;
+  /** Whether this system runs the CNN workload (float32, in a process of its own). */
+  readonly cnn: boolean;
+  /** Why a system that the CNN table lists cannot run the CNN workload. */
+  readonly cnnUnsupported?: string;
   load(): Promise<SystemImpl>;
 }
 
@@ -38,12 +45,14 @@ export const SYSTEMS: readonly SystemSpec[] = [
     label: "tapegrad (nn)",
     dtypes: ["float32", "float64"],
     kernels: true,
+    cnn: true,
     load: async () => {
       const m = await import("./tapegrad.js");
       return {
         setup: async () =>
-          "JavaScript + WebAssembly SIMD kernels; 1 thread, a second for products above 8M multiply-adds (the 256 and 1024 matmuls, not the seed workload)",
+          "JavaScript + WebAssembly SIMD kernels; 1 thread, a second for products above 8M multiply-adds (the 256 and 1024 matmuls and the CNN's 32→32 convolution, not the seed workload)",
         trainer: m.tapegradNnTrainer,
+        cnnTrainer: m.tapegradCnnTrainer,
         matmul: m.tapegradMatmul,
         tinyAdd: m.tapegradTinyAdd,
       };
@@ -54,11 +63,12 @@ export const SYSTEMS: readonly SystemSpec[] = [
     label: "tapegrad (raw autograd)",
     dtypes: ["float32", "float64"],
     kernels: false,
+    cnn: false,
     load: async () => {
       const m = await import("./tapegrad.js");
       return {
         setup: async () =>
-          "JavaScript + WebAssembly SIMD kernels; 1 thread, a second for products above 8M multiply-adds (the 256 and 1024 matmuls, not the seed workload)",
+          "JavaScript + WebAssembly SIMD kernels; 1 thread, a second for products above 8M multiply-adds (the 256 and 1024 matmuls and the CNN's 32→32 convolution, not the seed workload)",
         trainer: m.tapegradRawTrainer,
       };
     },
@@ -73,11 +83,13 @@ export const SYSTEMS: readonly SystemSpec[] = [
         "(which registers them and the cpu backend), as Node users of TF.js do.",
     ],
     kernels: true,
+    cnn: true,
     load: async () => {
       const m = await import("./tfjs.js");
       return {
         setup: () => m.useTfBackend("cpu"),
         trainer: (data, init) => m.tfjsTrainer(data, init),
+        cnnTrainer: m.tfjsCnnTrainer,
         matmul: m.tfjsMatmul,
         tinyAdd: m.tfjsTinyAdd,
       };
@@ -89,6 +101,10 @@ export const SYSTEMS: readonly SystemSpec[] = [
     dtypes: ["float32"],
     unsupported: "float64: TF.js has no float64 dtype",
     kernels: true,
+    cnn: false,
+    cnnUnsupported:
+      "tfjs-backend-wasm 4.22 registers no Conv2DBackpropFilter kernel, so conv2d has no weight gradient there " +
+      "(its forward, input gradient, MaxPool and MaxPoolGrad kernels exist)",
     load: async () => {
       const m = await import("./tfjs.js");
       return {
@@ -108,11 +124,20 @@ export const SYSTEMS: readonly SystemSpec[] = [
         "runner defines a placeholder class so float64 arrays can be made. init() with no argument throws " +
         "in Node (its WebGPU probe reads `navigator`); init('wasm') works.",
       "jax-js ops are lazy: the matmul and tiny-add figures include reading the result back (dataSync).",
+      "jax-js 0.1.25 has no max-pooling function; the CNN pools with lax.reduceWindow and np.max over each " +
+        "window, which it differentiates.",
     ],
     kernels: true,
+    cnn: true,
     load: async () => {
       const m = await import("./jax.js");
-      return { setup: m.useJaxWasm, trainer: m.jaxTrainer, matmul: m.jaxMatmul, tinyAdd: m.jaxTinyAdd };
+      return {
+        setup: m.useJaxWasm,
+        trainer: m.jaxTrainer,
+        cnnTrainer: m.jaxCnnTrainer,
+        matmul: m.jaxMatmul,
+        tinyAdd: m.jaxTinyAdd,
+      };
     },
   },
 ];

@@ -1,5 +1,6 @@
 // TensorFlow.js (tfjs-core 4.22 with the cpu or the single-threaded wasm backend) implementations of the
-// benchmark: the seed workload with tf.variableGrads and manual SGD in tf.tidy, a matmul, a tiny add.
+// benchmark: the seed workload and the CNN workload with tf.variableGrads and manual SGD in tf.tidy, a
+// matmul, a tiny add.
 
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -8,6 +9,7 @@ import * as tf from "@tensorflow/tfjs-core";
 // extensionless imports that Node cannot load. The `@tensorflow/tfjs` bundle registers them (in the
 // registry that tfjs-core keeps on globalThis) along with the cpu backend, as it does for its users.
 import "@tensorflow/tfjs";
+import { CNN, CNN_LAYERS, type CnnData, type CnnInit, type CnnTrainer } from "../cnn.js";
 import { randomMatrix } from "../random-matrix.js";
 import { type LayerInit, oneHotRows, type Rows, SEED, type SeedData, type SeedTrainer } from "../workload.js";
 
@@ -87,6 +89,64 @@ export function tfjsTrainer(data: SeedData, init: readonly LayerInit[]): SeedTra
       }),
     dispose: () => {
       tf.dispose([...params, ...start, x, target, testX, testY]);
+    },
+  };
+}
+
+/**
+ * The CNN workload in TF.js's own layout: NHWC images (an [n, 64] row is already [n, 8, 8, 1]) and
+ * [kh, kw, in, out] filters transposed once from PyTorch's [out, in, kh, kw]. The pooled maps go back to
+ * NCHW before the flatten, so the first linear layer sees tapegrad's feature order and takes its weight
+ * unchanged. `tf.losses.softmaxCrossEntropy` on one-hot labels (its default reduction is the batch mean),
+ * gradients by `tf.variableGrads`, `v.assign(v − lr·g)` in `tf.tidy`.
+ */
+export function tfjsCnnTrainer(data: CnnData, init: CnnInit, lr: number = CNN.lr): CnnTrainer {
+  // Weight and bias of each layer in CNN_LAYERS order: layer k's weight is parameter 2k.
+  const start: tf.Tensor[] = CNN_LAYERS.flatMap((name) => {
+    const { weight, weightShape, bias } = init[name];
+    const w = tf.tidy(() => {
+      const pytorch = tf.tensor(weight, [...weightShape], "float32");
+      return weightShape.length === 4 ? tf.transpose(pytorch, [2, 3, 1, 0]) : pytorch;
+    });
+    return [w, tf.tensor1d(bias)];
+  });
+  const params = start.map((t, i) => tf.variable(t, true, `cnn${i}`));
+  const p = (i: number): tf.Variable => params[i] as tf.Variable;
+  const width = CNN.side * CNN.side;
+  const batches = data.batches.map(({ start: from, end }) => ({
+    x: tf.tensor4d(data.x.slice(from * width, end * width), [end - from, CNN.side, CNN.side, 1]),
+    y: tf.tidy(() =>
+      tf.cast(tf.oneHot(tf.tensor1d(data.labels.slice(from, end), "int32"), CNN.classes), "float32"),
+    ),
+  }));
+  const conv = (h: tf.Tensor4D, i: number): tf.Tensor4D =>
+    tf.relu(tf.add<tf.Tensor4D>(tf.conv2d(h, p(i) as tf.Tensor4D, 1, 1), p(i + 1)));
+  const pool = (h: tf.Tensor4D): tf.Tensor4D => tf.maxPool(h, 2, 2, "valid");
+  const dense = (h: tf.Tensor2D, i: number): tf.Tensor2D =>
+    tf.add<tf.Tensor2D>(tf.matMul(h, p(i) as tf.Tensor2D, false, true), p(i + 1));
+  const forward = (x: tf.Tensor4D): tf.Tensor2D => {
+    const h = pool(conv(pool(conv(conv(x, 0), 2)), 4));
+    const flat = tf.reshape(tf.transpose(h, [0, 3, 1, 2]), [x.shape[0], -1]) as tf.Tensor2D;
+    return dense(tf.relu(dense(flat, 6)), 8);
+  };
+  return {
+    reset: () => {
+      params.forEach((v, i) => {
+        v.assign(start[i] as tf.Tensor);
+      });
+    },
+    step: (b) =>
+      tf.tidy(() => {
+        const { x, y } = batches[b] as { x: tf.Tensor4D; y: tf.Tensor2D };
+        const { value, grads } = tf.variableGrads(
+          () => tf.losses.softmaxCrossEntropy(y, forward(x)) as tf.Scalar,
+          params,
+        );
+        for (const v of params) v.assign(tf.sub(v, tf.mul(grads[v.name] as tf.Tensor, lr)));
+        return value.dataSync()[0] as number;
+      }),
+    dispose: () => {
+      tf.dispose([...params, ...start, ...batches.flatMap((t) => [t.x, t.y])]);
     },
   };
 }
