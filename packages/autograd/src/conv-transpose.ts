@@ -111,8 +111,8 @@ export function convTranspose2d(
   const rows = reshape(permute(xp, [0, 2, 3, 1]), [n * h * w, inC]);
   const patches =
     groups === 1
-      ? matmul(rows, reshape(wp, [inC, -1]))
-      : groupedProduct(rows, reshape(wp, [groups, inC / groups, -1]), false); // [n·h·w, out·kh·kw]
-  const y = col2im(reshape(patches, [n, h, w, -1]), geometry, [n, outC, oh, ow]);
+      ? matmul(rows, reshape(wp, [inC, outPerGroup * kh * kw]))
+      : groupedProduct(rows, reshape(wp, [groups, inC / groups, outPerGroup * kh * kw]), false); // [n·h·w, out·kh·kw]
+  const y = col2im(reshape(patches, [n, h, w, outC * kh * kw]), geometry, [n, outC, oh, ow]);
   return restore(bias === null ? y : add(y, reshape(bias, [outC, 1, 1])));
 }

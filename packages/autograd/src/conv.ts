@@ -143,11 +143,13 @@ export function conv2d(
   const [xp, wp] = promote(toFloat(input), weight);
   const cols = im2col(xp, geometry, "conv2d"); // [n, oh, ow, c·kh·kw]
   const [oh, ow] = [cols.shape[1] as number, cols.shape[2] as number];
-  const rows = reshape(cols, [n * oh * ow, -1]);
+  const k = inPerGroup * groups * kh * kw;
+  // Sizes spelled out: with an empty batch a -1 could not be inferred.
+  const rows = reshape(cols, [n * oh * ow, k]);
   const y =
     groups === 1
-      ? linear(rows, reshape(wp, [outC, -1]), bias)
-      : withBias(groupedProduct(rows, reshape(wp, [groups, outC / groups, -1]), true), bias);
+      ? linear(rows, reshape(wp, [outC, k]), bias)
+      : withBias(groupedProduct(rows, reshape(wp, [groups, outC / groups, k / groups]), true), bias);
   return restore(permute(reshape(y, [n, oh, ow, outC]), [0, 3, 1, 2]));
 }
 
@@ -157,11 +159,11 @@ export function conv2d(
  * @internal
  */
 export function groupedProduct(rows: Tensor, w: Tensor, transB: boolean): Tensor {
-  const [m] = rows.shape as [number];
-  const groups = w.shape[0] as number;
-  const perGroup = permute(reshape(rows, [m, groups, -1]), [1, 0, 2]); // [g, m, k]
+  const [m, gk] = rows.shape as [number, number];
+  const [groups, a, b] = w.shape as [number, number, number];
+  const perGroup = permute(reshape(rows, [m, groups, gk / groups]), [1, 0, 2]); // [g, m, k]
   const z = matmul(perGroup, w, { transB }); // [g, m, p]
-  return reshape(permute(z, [1, 0, 2]), [m, -1]);
+  return reshape(permute(z, [1, 0, 2]), [m, groups * (transB ? a : b)]);
 }
 
 /** `y` [m, c] plus `bias` [c] when there is one. @internal */

@@ -492,6 +492,11 @@ export const CONV_SPECS = {
     ],
     random: convArb,
     forward: [
+      fwd(
+        "an empty batch gives an empty result of the right shape",
+        () => tensor(conv2d(zeros([0, 2, 4, 4]), ones([2, 1, 3, 3]), null, { groups: 2 }).shape),
+        [0, 2, 2, 2],
+      ),
       fwd("a difference kernel", () => conv2d(x3x3, tensor([1, 0, 0, -1], { shape: [1, 1, 2, 2] })), [
         [
           [
@@ -587,6 +592,11 @@ export const CONV_SPECS = {
     ],
     random: convTransposeArb,
     forward: [
+      fwd(
+        "an empty batch gives an empty result of the right shape",
+        () => tensor(convTranspose2d(zeros([0, 2, 4, 4]), ones([2, 1, 3, 3]), null, { groups: 2 }).shape),
+        [0, 2, 6, 6],
+      ),
       fwd(
         "stride 2 tiles scaled copies of the kernel",
         () =>
