@@ -4,6 +4,9 @@
 
 import {
   add,
+  avgPool2d,
+  conv2d,
+  convTranspose2d,
   div,
   exp,
   grad,
@@ -12,6 +15,7 @@ import {
   matmul,
   mean,
   mul,
+  reshape,
   sigmoid,
   sin,
   softmax,
@@ -31,8 +35,16 @@ import { describe, expect, test } from "vitest";
 import { DEFAULT_TOL, fcParams, inputsArb, noise, prng } from "./support.js";
 
 // Every instruction maps values of shape [n, m] to a value of shape [n, m]; all are smooth and defined
-// everywhere (no kinks, no poles), so finite differences apply anywhere.
+// everywhere (no kinks, no poles), so finite differences apply anywhere. The image instructions read a
+// value as a one-channel [n, m] image and keep its size.
+const image = (a: Tensor): Tensor => reshape(a, [1, 1, ...a.shape]);
+const KERNEL = [0.5, -0.25, 0.125, 1, 0.75, -0.5, 0.25, 0.5, -1];
+const kernelLike = (a: Tensor): Tensor => tensor(KERNEL, { shape: [1, 1, 3, 3], dtype: a.dtype });
 const UNARY = {
+  conv3x3: (a: Tensor) => reshape(conv2d(image(a), kernelLike(a), null, { padding: "same" }), a.shape),
+  convTranspose3x3: (a: Tensor) =>
+    reshape(convTranspose2d(image(a), kernelLike(a), null, { padding: 1 }), a.shape),
+  avgPool3x3: (a: Tensor) => reshape(avgPool2d(image(a), 3, { stride: 1, padding: 1 }), a.shape),
   sin: (a: Tensor) => sin(a),
   tanh: (a: Tensor) => tanh(a),
   sigmoid: (a: Tensor) => sigmoid(a),
@@ -46,6 +58,9 @@ const UNARY = {
 
 const BINARY = {
   add: (a: Tensor, b: Tensor) => add(a, b),
+  // a as an image, b as the kernel: both get gradients
+  convByB: (a: Tensor, b: Tensor) =>
+    reshape(conv2d(image(a), image(mul(b, 0.5)), null, { padding: "same" }), a.shape),
   sub: (a: Tensor, b: Tensor) => sub(a, b),
   mul: (a: Tensor, b: Tensor) => mul(a, b),
   divSafe: (a: Tensor, b: Tensor) => div(a, add(square(b), 1)),
