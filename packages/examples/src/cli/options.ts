@@ -61,8 +61,8 @@ function integer(positive: boolean): (value: string) => number {
 function program(io: ParseIO): Command {
   return new Command("pnpm demo")
     .description(
-      "Train the digits recipes (seed: the notebook's sigmoid MLP; modern: a small CNN with Adam), save each\n" +
-        "model as safetensors and chart loss and test accuracy per epoch.",
+      "Train the digits recipes (seed: the notebook's sigmoid MLP; modern: a small CNN with Adam), save " +
+        "each model as safetensors and chart loss and test accuracy per epoch.",
     )
     .addOption(
       new Option("--recipe <name>", "which recipe to train")
