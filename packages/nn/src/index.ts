@@ -23,6 +23,7 @@ export { Conv2d, type Conv2dInit, type Conv2dLayerOptions } from "./layers/conv.
 export { ConvTranspose2d, type ConvTranspose2dLayerOptions } from "./layers/conv-transpose.js";
 export { Dropout } from "./layers/dropout.js";
 export { Flatten, Unflatten } from "./layers/flatten.js";
+export { LayerNorm, type LayerNormOptions } from "./layers/layer-norm.js";
 export { FullyConnect, Linear, type LinearInit, type LinearOptions } from "./layers/linear.js";
 export { AvgPool2d, type AvgPool2dOptions, MaxPool2d, type MaxPool2dOptions } from "./layers/pooling.js";
 export { Sequential } from "./layers/sequential.js";
