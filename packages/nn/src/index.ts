@@ -18,10 +18,11 @@ export {
   xavierNormal,
   xavierUniform,
 } from "./init.js";
-export { LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from "./layers/activations.js";
+export { LeakyReLU, ReLU, Sigmoid, SiLU, Softmax, Tanh } from "./layers/activations.js";
 export { Conv2d, type Conv2dInit, type Conv2dLayerOptions } from "./layers/conv.js";
 export { ConvTranspose2d, type ConvTranspose2dLayerOptions } from "./layers/conv-transpose.js";
 export { Dropout } from "./layers/dropout.js";
+export { Embedding, type EmbeddingOptions } from "./layers/embedding.js";
 export { Flatten, Unflatten } from "./layers/flatten.js";
 export { LayerNorm, type LayerNormOptions } from "./layers/layer-norm.js";
 export { FullyConnect, Linear, type LinearInit, type LinearOptions } from "./layers/linear.js";

@@ -52,6 +52,24 @@ export class ReLU extends Module {
 }
 
 /**
+ * SiLU (swish) layer, `x · sigmoid(x)` elementwise, PyTorch's `nn.SiLU`. Gradient:
+ * `sigmoid(x)·(1 + x·(1 − sigmoid(x)))`, from the product rule through autograd's ops.
+ * @example
+ * ```ts
+ * import { SiLU } from "@tapegrad/nn";
+ * import { tensor } from "@tapegrad/autograd";
+ * const y = new SiLU().call(tensor([0, 2], { dtype: "float64" }));
+ * console.log(y.max().item().toFixed(6), y.min().item()); // "1.761594" 0
+ * ```
+ * @category Layers
+ */
+export class SiLU extends Module {
+  forward(x: Tensor): Tensor {
+    return x.mul(sigmoid(x));
+  }
+}
+
+/**
  * Leaky ReLU layer, `x > 0 ? x : slope·x` elementwise; `slope` defaults to 0.01 as in PyTorch.
  * @example
  * ```ts
