@@ -54,26 +54,33 @@ for n, c, h, w, o, kh, kw, stride, padding, output_padding, dilation, groups in 
     cases.append({"op": "convTranspose2d", "options": options, "inputs": [t(x), t(weight), t(bias)],
                   "output": t(y), "cotangent": t(g), "grads": [t(x.grad), t(weight.grad), t(bias.grad)]})
 
-pool = [  # op, kernel, stride, padding, dilation or countIncludePad
-    ("maxPool2d", 2, None, 0, 1),
-    ("maxPool2d", 3, 1, 1, 1),
-    ("maxPool2d", (3, 2), (2, 1), (1, 0), 1),
-    ("maxPool2d", 2, 1, 0, 2),
-    ("avgPool2d", 2, None, 0, True),
-    ("avgPool2d", 3, 1, 1, True),
-    ("avgPool2d", 3, 2, 1, False),
-    ("avgPool2d", (2, 3), (1, 2), (1, 1), False),
+pool = [  # op, kernel, stride, padding, dilation or countIncludePad, ceil_mode
+    ("maxPool2d", 2, None, 0, 1, False),
+    ("maxPool2d", 3, 1, 1, 1, False),
+    ("maxPool2d", (3, 2), (2, 1), (1, 0), 1, False),
+    ("maxPool2d", 2, 1, 0, 2, False),
+    ("maxPool2d", 2, None, 0, 1, True),
+    ("maxPool2d", 3, 2, 1, (1, 2), True),
+    ("avgPool2d", 2, None, 0, True, False),
+    ("avgPool2d", 3, 1, 1, True, False),
+    ("avgPool2d", 3, 2, 1, False, False),
+    ("avgPool2d", (2, 3), (1, 2), (1, 1), False, False),
+    ("avgPool2d", 2, None, 0, True, True),
+    ("avgPool2d", 3, 2, 1, True, True),
+    ("avgPool2d", (3, 2), (2, 2), (1, 1), False, True),
 ]
-for op, kernel, stride, padding, extra in pool:
+for op, kernel, stride, padding, extra, ceil in pool:
     x = torch.randn(2, 2, 6, 5, dtype=torch.float64, requires_grad=True)
     options = {"padding": padding}
     if stride is not None:
         options["stride"] = stride
+    if ceil:
+        options["ceilMode"] = True
     if op == "maxPool2d":
-        y = F.max_pool2d(x, kernel, stride, padding, extra)
+        y = F.max_pool2d(x, kernel, stride, padding, extra, ceil_mode=ceil)
         options["dilation"] = extra
     else:
-        y = F.avg_pool2d(x, kernel, stride, padding, count_include_pad=extra)
+        y = F.avg_pool2d(x, kernel, stride, padding, ceil_mode=ceil, count_include_pad=extra)
         options["countIncludePad"] = extra
     g = torch.randn_like(y)
     y.backward(g)

@@ -60,6 +60,11 @@ export interface Pool2dOptions {
   dilation?: Size2;
   /** Average pooling only: divide by the whole window (default, true) or by its taps inside the image. */
   countIncludePad?: boolean;
+  /**
+   * Round the number of windows up instead of down (PyTorch's `ceil_mode`): a last, partial window is
+   * kept when it starts inside the image or its left/top padding. Default false.
+   */
+  ceilMode?: boolean;
 }
 
 /** `x` as a batch [n, c, h, w] and a function that gives a result the caller's rank back. @internal */
@@ -171,7 +176,12 @@ export function withBias(y: Tensor, bias: Tensor | null): Tensor {
   return bias === null ? y : add(y, bias);
 }
 
-function poolGeometry(op: string, kernelSize: Size2, options: Pool2dOptions): Geometry {
+/**
+ * The windows of a pooling over an `h` × `w` image. With `ceilMode` the bottom and right padding grow by
+ * what the last, partial window overhangs, so the window count rounds up (PyTorch's rule: that window
+ * must start inside the image or its top/left padding).
+ */
+function poolGeometry(op: string, kernelSize: Size2, options: Pool2dOptions, h: number, w: number): Geometry {
   const kernel = pair(op, "kernelSize", kernelSize, 1);
   const stride = pair(op, "stride", options.stride ?? kernel, 1);
   const dilation = pair(op, "dilation", options.dilation ?? 1, 1);
@@ -182,7 +192,18 @@ function poolGeometry(op: string, kernelSize: Size2, options: Pool2dOptions): Ge
         "so every window holds a pixel of the image",
     );
   }
-  return { kernel, stride, dilation, padding: sides(padding) };
+  const overhang = (size: number, a: 0 | 1): number => {
+    if (options.ceilMode !== true) return 0;
+    const [k, s, d, p] = [kernel[a], stride[a], dilation[a], padding[a]];
+    const span = d * (k - 1) + 1;
+    if (size + 2 * p < span) return 0; // no window fits; im2col says so
+    let count = Math.ceil((size + 2 * p - span) / s) + 1;
+    if ((count - 1) * s >= size + p) count -= 1;
+    // Negative when the windows stop short of the end anyway: then nothing is added.
+    return Math.max(0, (count - 1) * s + span - (size + 2 * p));
+  };
+  const [ph, pw] = padding;
+  return { kernel, stride, dilation, padding: [ph, ph + overhang(h, 0), pw, pw + overhang(w, 1)] };
 }
 
 /**
@@ -223,8 +244,8 @@ function unfoldChannels(y: Tensor, x: Tensor): Tensor {
 
 /**
  * Largest value in each `kernelSize` window of every channel of `x` [n, c, h, w] (or [c, h, w]), PyTorch's
- * `F.max_pool2d`; windows step by `stride` (the window size by default); padding counts as -∞. Keeps
- * the dtype. Gradient: to the window's largest input, shared evenly when several tie (as {@link max}).
+ * `F.max_pool2d`; windows step by `stride` (the window size by default); padding counts as -∞;
+ * `ceilMode` keeps a last, partial window. Keeps the dtype. Gradient: to the window's largest input, shared evenly when several tie (as {@link max}).
  * @throws {ShapeError} For an input of the wrong rank or a window that does not fit.
  * @throws {ValueError} For a non-positive window, stride or dilation, or padding over half the window.
  * @example
@@ -240,13 +261,14 @@ export function maxPool2d(x: TensorLike, kernelSize: Size2, options: Pool2dOptio
   if (options.countIncludePad !== undefined) {
     throw new ValueError("maxPool2d: countIncludePad is an option of avgPool2d only");
   }
-  const geometry = poolGeometry("maxPool2d", kernelSize, options);
-  checkTaps(geometry, input.shape[2] as number, input.shape[3] as number);
+  const [h, w] = [input.shape[2] as number, input.shape[3] as number];
+  const geometry = poolGeometry("maxPool2d", kernelSize, options, h, w);
+  checkTaps(geometry, h, w);
   const [top, bottom, left, right] = geometry.padding;
   // Padding with the dtype's lowest value (not zeros) so that it never wins a window.
   const low = isFloat(input.dtype) ? Number.NEGATIVE_INFINITY : -2147483648;
   const padded =
-    top + left === 0
+    top + bottom + left + right === 0
       ? input
       : pad(
           input,
@@ -266,7 +288,8 @@ export function maxPool2d(x: TensorLike, kernelSize: Size2, options: Pool2dOptio
  * Mean of each `kernelSize` window of every channel of `x` [n, c, h, w] (or [c, h, w]), PyTorch's
  * `F.avg_pool2d`; windows step by `stride` (the window size by default); padding counts as zeros, and
  * by default the divisor is the whole window (`countIncludePad: false` divides by the taps inside the
- * image). int32 gives float32. Gradient: `g` spread evenly over each window.
+ * image); `ceilMode` keeps a last, partial window, divided by its taps inside the padded image. int32
+ * gives float32. Gradient: `g` spread evenly over each window.
  * @throws {ShapeError} For an input of the wrong rank or a window that does not fit.
  * @throws {ValueError} For a non-positive window or stride, padding over half the window, or a dilation.
  * @example
@@ -284,21 +307,24 @@ export function avgPool2d(x: TensorLike, kernelSize: Size2, options: Pool2dOptio
       "avgPool2d: dilation is an option of maxPool2d only (PyTorch's avg_pool2d has none)",
     );
   }
-  const geometry = poolGeometry("avgPool2d", kernelSize, options);
+  const [h, w] = [input.shape[2] as number, input.shape[3] as number];
+  const geometry = poolGeometry("avgPool2d", kernelSize, options, h, w);
   const [kh, kw] = geometry.kernel;
+  const [top, bottom, left, right] = geometry.padding;
   const sums = sum(channelWindows("avgPool2d", input, geometry), { axis: -1 }); // [n·c, oh, ow]
-  const hasPadding = geometry.padding.some((p) => p > 0);
-  const divisor =
-    options.countIncludePad === false && hasPadding
-      ? sum(
-          im2col(
-            ones([1, 1, input.shape[2] as number, input.shape[3] as number], { dtype: input.dtype }),
-            geometry,
-          ),
-          {
-            axis: -1,
-          },
-        )
-      : kh * kw;
+  // How many taps of each window count: those inside the image, or (the default) those inside the image
+  // and its padding, which is every tap unless ceilMode added an overhang at the bottom or right.
+  const counted = (image: [number, number], g: Geometry) =>
+    sum(im2col(ones([1, 1, ...image], { dtype: input.dtype }), g, "avgPool2d"), { axis: -1 });
+  const overhang = bottom > top || right > left;
+  let divisor: Tensor | number = kh * kw;
+  if (options.countIncludePad === false && geometry.padding.some((p) => p > 0)) {
+    divisor = counted([h, w], geometry);
+  } else if (options.countIncludePad !== false && overhang) {
+    divisor = counted([h + 2 * top, w + 2 * left], {
+      ...geometry,
+      padding: [0, bottom - top, 0, right - left],
+    });
+  }
   return restore(unfoldChannels(div(sums, divisor), input));
 }

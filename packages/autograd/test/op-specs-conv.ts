@@ -159,17 +159,42 @@ function maxPoolRef(x: Tensor, g: Geometry): Tensor {
 
 function avgPoolRef(x: Tensor, g: Geometry, countIncludePad: boolean): Tensor {
   const [oh, ow] = counts(g, x.shape[2] as number, x.shape[3] as number);
-  const total = (t: Tensor) =>
+  const total = (t: Tensor, geo: Geometry) =>
     subsample(
-      taps(padImage(t, g), g).reduce((s, v) => add(s, v)),
-      g.stride,
+      taps(padImage(t, geo), geo).reduce((s, v) => add(s, v)),
+      geo.stride,
       oh,
       ow,
     );
+  const [top, bottom, left, right] = g.padding;
+  const image = ones([1, 1, ...x.shape.slice(2)], { dtype: x.dtype });
+  // The divisor counts a window's taps inside the image, or inside the image and its symmetric padding
+  // (not the overhang ceilMode adds at the bottom and right).
+  const withPadding = pad(
+    image,
+    [
+      [0, 0],
+      [0, 0],
+      [top, top],
+      [left, left],
+    ],
+    { value: 1 },
+  );
   const divisor = countIncludePad
-    ? g.kernel[0] * g.kernel[1]
-    : total(ones([1, 1, ...x.shape.slice(2)], { dtype: x.dtype }));
-  return div(total(x), divisor);
+    ? total(withPadding, { ...g, padding: [0, bottom - top, 0, right - left] })
+    : total(image, g);
+  return div(total(x, g), divisor);
+}
+
+/**
+ * Rows (or columns) ceilMode adds after the padding: PyTorch's count of windows rounded up, less one
+ * when the last window would start past the image and its first padding.
+ */
+function ceilOverhang(size: number, k: number, s: number, d: number, p: number): number {
+  const span = d * (k - 1) + 1;
+  let count = Math.ceil((size + 2 * p - span) / s) + 1;
+  if ((count - 1) * s >= size + p) count -= 1;
+  return Math.max(0, (count - 1) * s + span - (size + 2 * p));
 }
 
 // --- samples ------------------------------------------------------------------------------------------
@@ -232,11 +257,12 @@ function poolSample(
   const pair = (v: Pool2dOptions["stride"], d: [number, number]): [number, number] =>
     v === undefined ? d : typeof v === "number" ? [v, v] : [v[0], v[1]];
   const [ph, pw] = pair(opts.padding, [0, 0]);
-  const g = geometry(kernel, {
-    stride: pair(opts.stride, kernel),
-    dilation: pair(opts.dilation, [1, 1]),
-    padding: [ph, ph, pw, pw],
-  });
+  const stride = pair(opts.stride, kernel);
+  const dilation = pair(opts.dilation, [1, 1]);
+  const [eh, ew] = opts.ceilMode
+    ? [0, 1].map((a) => ceilOverhang(x[2 + a] as number, kernel[a]!, stride[a]!, dilation[a]!, [ph, pw][a]!))
+    : [0, 0];
+  const g = geometry(kernel, { stride, dilation, padding: [ph, ph + eh!, pw, pw + ew!] });
   const call = (t: Tensor) => (kind === "max" ? maxPool2d(t, kernel, opts) : avgPool2d(t, kernel, opts));
   const ref = (t: Tensor) =>
     kind === "max" ? maxPoolRef(t, g) : avgPoolRef(t, g, opts.countIncludePad ?? true);
@@ -273,11 +299,13 @@ const poolArb = (kind: "max" | "avg"): fc.Arbitrary<Sample> =>
     .tuple(
       imageArb({ maxPad: (k) => Math.floor(k / 2), dilation: kind === "max", fullWindow: kind === "max" }),
       fc.boolean(),
+      fc.boolean(),
     )
-    .map(([{ shape, kernel, stride, dilation, pads }, flag]) =>
+    .map(([{ shape, kernel, stride, dilation, pads }, flag, ceilMode]) =>
       poolSample(kind, "random", shape, kernel, {
         stride,
         padding: pads,
+        ceilMode,
         ...(kind === "max" ? { dilation } : { countIncludePad: flag }),
       }),
     );
@@ -669,6 +697,7 @@ export const CONV_SPECS = {
       poolSample("max", "2×2 windows", [1, 2, 4, 4], [2, 2], {}),
       poolSample("max", "overlapping, padded", [2, 1, 5, 4], [3, 3], { stride: 1, padding: 1 }),
       poolSample("max", "rectangular, dilated", [1, 1, 5, 5], [2, 3], { stride: [2, 1], dilation: [1, 2] }),
+      poolSample("max", "ceil mode keeps a partial last window", [1, 2, 5, 4], [2, 2], { ceilMode: true }),
     ],
     random: poolArb("max"),
     forward: [
@@ -684,6 +713,14 @@ export const CONV_SPECS = {
           ],
         ],
       ),
+      fwd("ceil mode keeps the partial windows", () => maxPool2d(x3x3, 2, { ceilMode: true }), [
+        [
+          [
+            [5, 6],
+            [8, 9],
+          ],
+        ],
+      ]),
       fwd(
         "padding never wins",
         () => maxPool2d(tensor([[[-5, -6]]]), [1, 2], { stride: 1, padding: [0, 1] }),
@@ -726,6 +763,15 @@ export const CONV_SPECS = {
     samples: [
       poolSample("avg", "2×2 windows", [1, 2, 4, 4], [2, 2], {}),
       poolSample("avg", "overlapping, padded, whole window", [2, 1, 5, 4], [3, 3], { stride: 1, padding: 1 }),
+      poolSample("avg", "ceil mode, padded, whole window", [1, 1, 6, 5], [3, 3], {
+        stride: 2,
+        padding: 1,
+        ceilMode: true,
+      }),
+      poolSample("avg", "ceil mode, taps inside only", [1, 1, 5, 5], [2, 2], {
+        ceilMode: true,
+        countIncludePad: false,
+      }),
       poolSample("avg", "padded, taps inside only", [1, 1, 4, 5], [3, 2], {
         stride: [2, 1],
         padding: [1, 1],
@@ -739,6 +785,14 @@ export const CONV_SPECS = {
           [
             [3, 4],
             [6, 7],
+          ],
+        ],
+      ]),
+      fwd("ceil mode: partial windows divide by their size", () => avgPool2d(x3x3, 2, { ceilMode: true }), [
+        [
+          [
+            [3, 4.5],
+            [7.5, 9],
           ],
         ],
       ]),

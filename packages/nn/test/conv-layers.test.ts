@@ -483,3 +483,32 @@ describe("ConvTranspose2d", () => {
     expect(checkModule(auto, [x])).toBeGreaterThan(0);
   });
 });
+
+describe("pooling layers with ceilMode", () => {
+  test("keep the last partial window, as PyTorch's ceil_mode does, and say so in their summary", () => {
+    const x = arange(1, 10, f64).reshape([1, 1, 3, 3]);
+    const max = new MaxPool2d(2, { ceilMode: true });
+    expect(max.call(x).toArray()).toEqual([
+      [
+        [
+          [5, 6],
+          [8, 9],
+        ],
+      ],
+    ]);
+    expect(max.extraRepr()).toBe("kernelSize=[2, 2], stride=[2, 2], ceilMode=true");
+    const avg = new AvgPool2d(2, { ceilMode: true });
+    expect(avg.call(x).toArray()).toEqual([
+      [
+        [
+          [3, 4.5],
+          [7.5, 9],
+        ],
+      ],
+    ]);
+    expect(new MaxPool2d(2).call(x).shape).toEqual([1, 1, 1, 1]);
+    expect(
+      checkModule(new AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true }), [x64([1, 2, 6, 5])]),
+    ).toBeGreaterThan(0);
+  });
+});

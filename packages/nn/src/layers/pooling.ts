@@ -25,6 +25,8 @@ export interface MaxPool2dOptions {
   padding?: Size2;
   /** Spacing between the window's taps; default 1. */
   dilation?: Size2;
+  /** Keep a last, partial window (round the window count up); default false. */
+  ceilMode?: boolean;
 }
 
 /**
@@ -48,20 +50,22 @@ export interface AvgPool2dOptions {
   padding?: Size2;
   /** Divide by the whole window (default, true) or only by its taps inside the image. */
   countIncludePad?: boolean;
+  /** Keep a last, partial window (round the window count up); default false. */
+  ceilMode?: boolean;
 }
 
 interface Window {
   kernelSize: readonly [number, number];
   stride: readonly [number, number];
   padding: readonly [number, number];
+  ceilMode: boolean;
 }
 
 /** The checked window of a pooling layer; the padding rule is autograd's, so forward cannot reject it. */
 function poolWindow(
   layer: string,
   kernelSize: Size2,
-  stride: Size2 | undefined,
-  padding: Size2 | undefined,
+  { stride, padding, ceilMode }: { stride?: Size2; padding?: Size2; ceilMode?: boolean },
 ): Window {
   const k = size2(layer, "kernelSize", kernelSize, 1);
   const p = size2(layer, "padding", padding ?? 0, 0);
@@ -71,13 +75,19 @@ function poolWindow(
         "so every window holds a pixel of the image",
     );
   }
-  return { kernelSize: k, stride: size2(layer, "stride", stride ?? k, 1), padding: p };
+  return {
+    kernelSize: k,
+    stride: size2(layer, "stride", stride ?? k, 1),
+    padding: p,
+    ceilMode: ceilMode ?? false,
+  };
 }
 
 /** Kernel and stride always, padding when there is some: PyTorch's layout without the defaults. */
 function windowRepr(w: Window): string[] {
   const parts = [`kernelSize=${fmtShape(w.kernelSize)}`, `stride=${fmtShape(w.stride)}`];
   if (w.padding.some((p) => p !== 0)) parts.push(`padding=${fmtShape(w.padding)}`);
+  if (w.ceilMode) parts.push("ceilMode=true");
   return parts;
 }
 
@@ -101,15 +111,17 @@ export class MaxPool2d extends Module {
   readonly kernelSize: readonly [number, number];
   readonly stride: readonly [number, number];
   readonly padding: readonly [number, number];
+  readonly ceilMode: boolean;
   readonly dilation: readonly [number, number];
 
   constructor(kernelSize: Size2, options: MaxPool2dOptions = {}) {
     super();
     const name = this.constructor.name;
-    const w = poolWindow(name, kernelSize, options.stride, options.padding);
+    const w = poolWindow(name, kernelSize, options);
     this.kernelSize = w.kernelSize;
     this.stride = w.stride;
     this.padding = w.padding;
+    this.ceilMode = w.ceilMode;
     this.dilation = size2(name, "dilation", options.dilation ?? 1, 1);
   }
 
@@ -118,6 +130,7 @@ export class MaxPool2d extends Module {
       stride: this.stride,
       padding: this.padding,
       dilation: this.dilation,
+      ceilMode: this.ceilMode,
     });
   }
 
@@ -148,14 +161,16 @@ export class AvgPool2d extends Module {
   readonly kernelSize: readonly [number, number];
   readonly stride: readonly [number, number];
   readonly padding: readonly [number, number];
+  readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
 
   constructor(kernelSize: Size2, options: AvgPool2dOptions = {}) {
     super();
-    const w = poolWindow(this.constructor.name, kernelSize, options.stride, options.padding);
+    const w = poolWindow(this.constructor.name, kernelSize, options);
     this.kernelSize = w.kernelSize;
     this.stride = w.stride;
     this.padding = w.padding;
+    this.ceilMode = w.ceilMode;
     this.countIncludePad = options.countIncludePad ?? true;
   }
 
@@ -164,6 +179,7 @@ export class AvgPool2d extends Module {
       stride: this.stride,
       padding: this.padding,
       countIncludePad: this.countIncludePad,
+      ceilMode: this.ceilMode,
     });
   }
 
