@@ -1,5 +1,5 @@
 # Writes test/fixtures/torch-conv.json: values and gradients of PyTorch's conv2d, conv_transpose2d,
-# max_pool2d and avg_pool2d
+# max_pool2d, avg_pool2d and the adaptive poolings
 # in float64 on random inputs, for torch-reference.test.ts to compare tapegrad against.
 # Run with a Python that has PyTorch (Debian: apt-get install python3-torch):
 #   python3 packages/autograd/scripts/torch-conv-reference.py
@@ -86,6 +86,21 @@ for op, kernel, stride, padding, extra, ceil in pool:
     y.backward(g)
     cases.append({"op": op, "kernel": kernel, "options": options, "inputs": [t(x)],
                   "output": t(y), "cotangent": t(g), "grads": [t(x.grad)]})
+
+adaptive = [  # op, input shape, output size
+    ("adaptiveAvgPool2d", (2, 2, 5, 7), (3, 4)),
+    ("adaptiveAvgPool2d", (1, 3, 6, 4), 1),
+    ("adaptiveAvgPool2d", (1, 2, 3, 2), (4, 5)),
+    ("adaptiveMaxPool2d", (2, 2, 5, 7), (3, 4)),
+    ("adaptiveMaxPool2d", (1, 2, 6, 6), (2, 3)),
+]
+for op, shape, size in adaptive:
+    x = torch.randn(*shape, dtype=torch.float64, requires_grad=True)
+    y = F.adaptive_avg_pool2d(x, size) if op == "adaptiveAvgPool2d" else F.adaptive_max_pool2d(x, size)
+    g = torch.randn_like(y)
+    y.backward(g)
+    cases.append({"op": op, "kernel": size, "options": {}, "inputs": [t(x)], "output": t(y), "cotangent": t(g),
+                  "grads": [t(x.grad)]})
 
 out = pathlib.Path(__file__).resolve().parent.parent / "test" / "fixtures" / "torch-conv.json"
 out.write_text(json.dumps({"torch": torch.__version__, "cases": cases}) + "\n")

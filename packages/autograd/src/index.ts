@@ -2,6 +2,7 @@
 
 import "./tensor-methods.js";
 
+export { adaptiveAvgPool2d, adaptiveMaxPool2d } from "./adaptive-pool.js";
 export {
   type Argnums,
   type CustomVjpContext,

@@ -1,6 +1,7 @@
 // The op registry: every primitive and every differentiable composite, by name. The test table is keyed
 // by these names, so an op added here without test samples fails the typecheck and the suite.
 
+import { adaptiveAvgPool2d, adaptiveMaxPool2d } from "./adaptive-pool.js";
 import * as C from "./composites.js";
 import * as V from "./conv.js";
 import { convTranspose2d } from "./conv-transpose.js";
@@ -95,6 +96,8 @@ export const COMPOSITES = {
   convTranspose2d,
   maxPool2d: V.maxPool2d,
   avgPool2d: V.avgPool2d,
+  adaptiveAvgPool2d,
+  adaptiveMaxPool2d,
 } as const;
 
 /** Names of the composites. @internal */

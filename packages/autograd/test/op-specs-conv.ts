@@ -3,16 +3,21 @@
 // the operation out tap by tap (pad, slice, multiply, add) and keeps every stride-th position with gather.
 
 import {
+  adaptiveAvgPool2d,
+  adaptiveMaxPool2d,
   add,
   avgPool2d,
   type Conv2dOptions,
   type ConvTranspose2dOptions,
+  concat,
   conv2d,
   convTranspose2d,
   div,
   gather,
+  max,
   maximum,
   maxPool2d,
+  mean,
   mul,
   ones,
   type Pool2dOptions,
@@ -404,6 +409,51 @@ const convTransposeArb: fc.Arbitrary<Sample> = fc
     );
   });
 
+// --- adaptive pooling ----------------------------------------------------------------------------------
+
+/** The definition: every output's window cut out on both axes at once and reduced, then put together. */
+function adaptiveRef(kind: "max" | "avg", x: Tensor, [oh, ow]: [number, number]): Tensor {
+  const batchedX = x.ndim === 3 ? reshape(x, [1, ...x.shape]) : x;
+  const [n, c, h, w] = batchedX.shape as [number, number, number, number];
+  const window = (i: number, count: number, length: number) => [
+    Math.floor((i * length) / count),
+    Math.ceil(((i + 1) * length) / count),
+  ];
+  const rows: Tensor[] = [];
+  for (let i = 0; i < oh; i++) {
+    const [r0, r1] = window(i, oh, h) as [number, number];
+    const cells: Tensor[] = [];
+    for (let j = 0; j < ow; j++) {
+      const [c0, c1] = window(j, ow, w) as [number, number];
+      const cell = slice(batchedX, [0, 0, r0, c0], [n, c, r1 - r0, c1 - c0]);
+      const o = { axis: [2, 3], keepDims: true };
+      cells.push(kind === "max" ? max(cell, o) : mean(cell, o));
+    }
+    rows.push(concat(cells, { axis: 3 }));
+  }
+  const y = concat(rows, { axis: 2 });
+  return x.ndim === 3 ? reshape(y, y.shape.slice(1)) : y;
+}
+
+function adaptiveSample(kind: "max" | "avg", label: string, x: Shape, out: [number, number]): Sample {
+  const call = (t: Tensor) => (kind === "max" ? adaptiveMaxPool2d(t, out) : adaptiveAvgPool2d(t, out));
+  return sample(`${label}: ${fmt(x)} to ${fmt(out)}`, [x], call, {
+    reference: (t) => adaptiveRef(kind, t, out),
+  });
+}
+
+const adaptiveArb = (kind: "max" | "avg"): fc.Arbitrary<Sample> =>
+  fc
+    .record({
+      n: fc.integer({ min: 1, max: 2 }),
+      c: fc.integer({ min: 1, max: 2 }),
+      h: fc.integer({ min: 1, max: 5 }),
+      w: fc.integer({ min: 1, max: 5 }),
+      oh: fc.integer({ min: 1, max: 4 }),
+      ow: fc.integer({ min: 1, max: 4 }),
+    })
+    .map(({ n, c, h, w, oh, ow }) => adaptiveSample(kind, "random", [n, c, h, w], [oh, ow]));
+
 // --- rows ---------------------------------------------------------------------------------------------
 
 const x3x3 = tensor([1, 2, 3, 4, 5, 6, 7, 8, 9], { shape: [1, 1, 3, 3] });
@@ -595,6 +645,69 @@ export const CONV_SPECS = {
         () => conv2d(ones([1, 3, 3, 3]), ones([2, 1, 1, 1]), null, { groups: 3 }),
         ShapeError,
         /the 2 output channels must divide by groups/,
+      ),
+    ],
+  },
+  adaptiveAvgPool2d: {
+    differentiable: true,
+    dtypes: INT32_TO_FLOAT32,
+    note: "windows follow PyTorch's rule and overlap when the sizes do not divide",
+    order: 2,
+    domain: real,
+    samples: [
+      adaptiveSample("avg", "global", [2, 3, 4, 5], [1, 1]),
+      adaptiveSample("avg", "sizes that divide (one pooling)", [1, 2, 4, 6], [2, 3]),
+      adaptiveSample("avg", "sizes that do not divide (overlapping windows)", [1, 2, 5, 7], [3, 4]),
+      adaptiveSample("avg", "larger than the input, unbatched", [2, 2, 3], [3, 4]),
+    ],
+    random: adaptiveArb("avg"),
+    forward: [
+      fwd(
+        "5 → 3 windows: [0, 2), [1, 4), [3, 5)",
+        () => adaptiveAvgPool2d(tensor([[[[1, 2, 3, 4, 5]]]]), [1, 3]),
+        [[[[1.5, 3, 4.5]]]],
+      ),
+    ],
+    errors: [
+      err(
+        "zero output size",
+        () => adaptiveAvgPool2d(ones([1, 1, 2, 2]), 0),
+        ValueError,
+        /^adaptiveAvgPool2d: outputSize must be a positive integer or a pair of them; got 0/,
+      ),
+      err(
+        "2-D input",
+        () => adaptiveAvgPool2d(ones([2, 2]), 1),
+        ShapeError,
+        /^adaptiveAvgPool2d: input must be \[n, c, h, w\] or \[c, h, w\]; got \[2, 2\]/,
+      ),
+    ],
+  },
+  adaptiveMaxPool2d: {
+    differentiable: true,
+    dtypes: KEEPS_DTYPE,
+    note: "windows follow PyTorch's rule; tied maxima share the gradient evenly",
+    order: 2,
+    domain: distinct,
+    samples: [
+      adaptiveSample("max", "global", [2, 3, 4, 5], [1, 1]),
+      adaptiveSample("max", "sizes that divide (one pooling)", [1, 2, 4, 6], [2, 3]),
+      adaptiveSample("max", "sizes that do not divide (overlapping windows)", [1, 2, 5, 7], [3, 4]),
+    ],
+    random: adaptiveArb("max"),
+    forward: [
+      fwd(
+        "5 → 3 windows: [0, 2), [1, 4), [3, 5)",
+        () => adaptiveMaxPool2d(tensor([[[[1, 5, 3, 2, 4]]]]), [1, 3]),
+        [[[[5, 5, 4]]]],
+      ),
+    ],
+    errors: [
+      err(
+        "pair of the wrong length",
+        () => adaptiveMaxPool2d(ones([1, 1, 2, 2]), [1, 1, 1] as unknown as [number, number]),
+        ValueError,
+        /^adaptiveMaxPool2d: outputSize must be a positive integer or a pair of them/,
       ),
     ],
   },

@@ -1,10 +1,20 @@
-// tapegrad against PyTorch: values and gradients of conv2d, convTranspose2d, maxPool2d and avgPool2d on
-// the float64 inputs stored in fixtures/torch-conv.json (written by scripts/torch-conv-reference.py), for
-// the options both libraries share: stride, padding (numbers, pairs, "same"), output padding, dilation,
-// groups, countIncludePad.
+// tapegrad against PyTorch: values and gradients of conv2d, convTranspose2d, maxPool2d, avgPool2d and the
+// adaptive poolings on the float64 inputs stored in fixtures/torch-conv.json (written by
+// scripts/torch-conv-reference.py), for the options both libraries share: stride, padding (numbers,
+// pairs, "same"), output padding, dilation, groups, countIncludePad, ceilMode, output sizes.
 
 import { readFileSync } from "node:fs";
-import { avgPool2d, conv2d, convTranspose2d, maxPool2d, type Tensor, tensor, vjp } from "@tapegrad/autograd";
+import {
+  adaptiveAvgPool2d,
+  adaptiveMaxPool2d,
+  avgPool2d,
+  conv2d,
+  convTranspose2d,
+  maxPool2d,
+  type Tensor,
+  tensor,
+  vjp,
+} from "@tapegrad/autograd";
 import { expectAllClose } from "@tapegrad/autograd/testing";
 import { describe, test } from "vitest";
 
@@ -13,7 +23,7 @@ interface Stored {
   data: number[];
 }
 interface Case {
-  op: "conv2d" | "convTranspose2d" | "maxPool2d" | "avgPool2d";
+  op: "conv2d" | "convTranspose2d" | "maxPool2d" | "avgPool2d" | "adaptiveAvgPool2d" | "adaptiveMaxPool2d";
   kernel?: number | [number, number];
   options: Record<string, unknown>;
   inputs: Stored[];
@@ -39,6 +49,10 @@ function run(c: Case): (...xs: Tensor[]) => Tensor {
       return (x) => maxPool2d(x, c.kernel!, o);
     case "avgPool2d":
       return (x) => avgPool2d(x, c.kernel!, o);
+    case "adaptiveAvgPool2d":
+      return (x) => adaptiveAvgPool2d(x, c.kernel!);
+    case "adaptiveMaxPool2d":
+      return (x) => adaptiveMaxPool2d(x, c.kernel!);
   }
 }
 

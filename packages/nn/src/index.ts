@@ -26,7 +26,14 @@ export { Embedding, type EmbeddingOptions } from "./layers/embedding.js";
 export { Flatten, Unflatten } from "./layers/flatten.js";
 export { LayerNorm, type LayerNormOptions } from "./layers/layer-norm.js";
 export { FullyConnect, Linear, type LinearInit, type LinearOptions } from "./layers/linear.js";
-export { AvgPool2d, type AvgPool2dOptions, MaxPool2d, type MaxPool2dOptions } from "./layers/pooling.js";
+export {
+  AdaptiveAvgPool2d,
+  AdaptiveMaxPool2d,
+  AvgPool2d,
+  type AvgPool2dOptions,
+  MaxPool2d,
+  type MaxPool2dOptions,
+} from "./layers/pooling.js";
 export { Sequential } from "./layers/sequential.js";
 export {
   BCELoss,

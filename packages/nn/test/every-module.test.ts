@@ -46,6 +46,8 @@ const ROWS: Record<string, Row> = {
     make: () => new nn.AvgPool2d(3, { stride: 1, padding: 1 }),
     inputs: () => [x64([1, 2, 4, 4])],
   },
+  AdaptiveAvgPool2d: { make: () => new nn.AdaptiveAvgPool2d([2, 3]), inputs: () => [x64([1, 2, 5, 7])] },
+  AdaptiveMaxPool2d: { make: () => new nn.AdaptiveMaxPool2d([2, 3]), inputs: () => [x64([1, 2, 5, 7])] },
   LayerNorm: { make: () => new nn.LayerNorm([2, 3], f64), inputs: () => [x64([3, 2, 3])] },
   Embedding: {
     make: () => new nn.Embedding(4, 3, { ...f64, generator: gen(0) }),

@@ -1,6 +1,14 @@
-// Pooling layers: parameter-free modules around autograd's maxPool2d and avgPool2d, settings checked up front.
+// Pooling layers: parameter-free modules around autograd's poolings, settings checked up front.
 
-import { avgPool2d, maxPool2d, type Size2, type Tensor, ValueError } from "@tapegrad/autograd";
+import {
+  adaptiveAvgPool2d,
+  adaptiveMaxPool2d,
+  avgPool2d,
+  maxPool2d,
+  type Size2,
+  type Tensor,
+  ValueError,
+} from "@tapegrad/autograd";
 import { fmtShape } from "../format.js";
 import { Module } from "../module.js";
 import { size2 } from "./conv.js";
@@ -187,5 +195,67 @@ export class AvgPool2d extends Module {
     const parts = windowRepr(this);
     if (!this.countIncludePad) parts.push("countIncludePad=false");
     return parts.join(", ");
+  }
+}
+
+/**
+ * Adaptive average pooling layer, PyTorch's `nn.AdaptiveAvgPool2d`: every channel pooled to
+ * `outputSize` (one number or [oh, ow]) whatever the input's size; `new AdaptiveAvgPool2d(1)` is global
+ * average pooling, the usual head of a convolutional classifier. No parameters; the forward is
+ * autograd's `adaptiveAvgPool2d`.
+ * @throws {ValueError} If `outputSize` is not a positive integer or a pair of them.
+ * @example
+ * ```ts
+ * import { AdaptiveAvgPool2d } from "@tapegrad/nn";
+ * import { ones } from "@tapegrad/autograd";
+ * console.log(new AdaptiveAvgPool2d(1).call(ones([2, 8, 7, 5])).shape); // [2, 8, 1, 1]
+ * ```
+ * @category Layers
+ */
+export class AdaptiveAvgPool2d extends Module {
+  readonly outputSize: readonly [number, number];
+
+  constructor(outputSize: Size2) {
+    super();
+    this.outputSize = size2(this.constructor.name, "outputSize", outputSize, 1);
+  }
+
+  forward(x: Tensor): Tensor {
+    return adaptiveAvgPool2d(x, this.outputSize);
+  }
+
+  override extraRepr(): string {
+    return `outputSize=${fmtShape(this.outputSize)}`;
+  }
+}
+
+/**
+ * Adaptive max pooling layer, PyTorch's `nn.AdaptiveMaxPool2d` (without `return_indices`): every
+ * channel pooled to `outputSize` by taking each window's largest value. No parameters; the forward is
+ * autograd's `adaptiveMaxPool2d`.
+ * @throws {ValueError} If `outputSize` is not a positive integer or a pair of them.
+ * @example
+ * ```ts
+ * import { AdaptiveMaxPool2d } from "@tapegrad/nn";
+ * import { arange } from "@tapegrad/autograd";
+ * const x = arange(0, 9).reshape([1, 1, 3, 3]);
+ * console.log(new AdaptiveMaxPool2d([1, 2]).call(x).toArray()); // [[[[7, 8]]]]
+ * ```
+ * @category Layers
+ */
+export class AdaptiveMaxPool2d extends Module {
+  readonly outputSize: readonly [number, number];
+
+  constructor(outputSize: Size2) {
+    super();
+    this.outputSize = size2(this.constructor.name, "outputSize", outputSize, 1);
+  }
+
+  forward(x: Tensor): Tensor {
+    return adaptiveMaxPool2d(x, this.outputSize);
+  }
+
+  override extraRepr(): string {
+    return `outputSize=${fmtShape(this.outputSize)}`;
   }
 }
