@@ -19,6 +19,7 @@ export {
   xavierUniform,
 } from "./init.js";
 export { LeakyReLU, ReLU, Sigmoid, SiLU, Softmax, Tanh } from "./layers/activations.js";
+export { BatchNorm, BatchNorm1d, BatchNorm2d, type BatchNormOptions } from "./layers/batch-norm.js";
 export { Conv2d, type Conv2dInit, type Conv2dLayerOptions } from "./layers/conv.js";
 export { ConvTranspose2d, type ConvTranspose2dLayerOptions } from "./layers/conv-transpose.js";
 export { Dropout } from "./layers/dropout.js";

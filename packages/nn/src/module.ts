@@ -73,6 +73,9 @@ export class StateDictError extends ValueError {
 
 const outputShapes = new WeakMap<Module, readonly number[]>();
 
+/** Names of the properties each module registered as buffers (state that is saved but not trained). */
+const bufferNames = new WeakMap<Module, Set<string>>();
+
 /** Records `m`'s output shape for the summary when a container ran it without `call` (fused). @internal */
 export function noteOutputShape(m: Module, shape: readonly number[]): void {
   outputShapes.set(m, shape);
@@ -246,9 +249,64 @@ export abstract class Module {
   }
 
   /**
-   * The parameters as a plain record of detached copies, named as {@link Module.namedParameters} names
-   * them (a shared tensor appears under each of its names, as in PyTorch). Later training does not change
-   * the copies. Save it with {@link saveSafetensors}.
+   * Registers `value` as a buffer named `name`: state that is saved and loaded with the parameters but not
+   * trained, such as batch normalisation's running statistics (PyTorch's `register_buffer`). The tensor is
+   * assigned to `this[name]`; reassign that property to replace it. A buffer must not require grad.
+   * @throws {ValueError} If `value` is not a tensor, requires grad, or `name` is taken by something else.
+   * @example
+   * ```ts
+   * import { Module } from "@tapegrad/nn";
+   * import { type Tensor, zeros } from "@tapegrad/autograd";
+   * class Counter extends Module {
+   *   declare seen: Tensor;
+   *   constructor() {
+   *     super();
+   *     this.registerBuffer("seen", zeros([1]));
+   *   }
+   *   forward(x: Tensor): Tensor {
+   *     return x;
+   *   }
+   * }
+   * const c = new Counter();
+   * console.log(Object.keys(c.stateDict()), c.parameters().length); // ["seen"] 0
+   * ```
+   */
+  registerBuffer(name: string, value: Tensor): void {
+    if (!(value instanceof Tensor) || value.requiresGrad) {
+      throw new ValueError(
+        `${this.constructor.name}.registerBuffer: ${quote(name)} must be a tensor that does not require grad`,
+      );
+    }
+    const existing: unknown = (this as Record<string, unknown>)[name];
+    const names = bufferNames.get(this) ?? new Set<string>();
+    if (existing !== undefined && !names.has(name)) {
+      throw new ValueError(`${this.constructor.name}.registerBuffer: ${quote(name)} is already a property`);
+    }
+    names.add(name);
+    bufferNames.set(this, names);
+    Object.defineProperty(this, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+
+  /**
+   * Buffers (see {@link Module.registerBuffer}) of this module and all below it, with dotted names.
+   * @example
+   * ```ts
+   * import { BatchNorm1d, Sequential } from "@tapegrad/nn";
+   * const net = new Sequential(new BatchNorm1d(3));
+   * console.log(net.namedBuffers().map(([n]) => n)); // ["0.running_mean", "0.running_var", "0.num_batches_tracked"]
+   * ```
+   */
+  namedBuffers(): [string, Tensor][] {
+    return paramSlots(this, true, true)
+      .filter((s) => !isParam(s.tensor))
+      .map((s) => [s.name, s.tensor]);
+  }
+
+  /**
+   * The parameters and buffers as a plain record of detached copies, named as
+   * {@link Module.namedParameters} and {@link Module.namedBuffers} name them (a shared tensor appears under
+   * each of its names, as in PyTorch). Later training does not change the copies. Save it with
+   * {@link saveSafetensors}.
    * @example
    * ```ts
    * import { Linear } from "@tapegrad/nn";
@@ -258,7 +316,7 @@ export abstract class Module {
    */
   stateDict(): Record<string, Tensor> {
     return Object.fromEntries(
-      paramSlots(this, false).map((s) => [
+      paramSlots(this, false, true).map((s) => [
         s.name,
         tensor(s.tensor.data(), { shape: s.tensor.shape, dtype: s.tensor.dtype }),
       ]),
@@ -266,8 +324,8 @@ export abstract class Module {
   }
 
   /**
-   * Copies values from a state dict into the parameters, in place (so optimizers holding the parameters
-   * keep working). Everything is checked first and the problems are reported together in one
+   * Copies values from a state dict into the parameters and buffers, in place (so optimizers holding the
+   * parameters keep working). Everything is checked first and the problems are reported together in one
    * {@link StateDictError}; when it throws, no parameter has changed. `strict` (default true) also
    * rejects missing and unexpected names; a wrong shape or dtype is an error in either mode.
    * @throws {StateDictError} If the state dict does not fit; the message lists every problem.
@@ -286,7 +344,7 @@ export abstract class Module {
     options: { strict?: boolean } = {},
   ): LoadStateDictResult {
     const strict = options.strict ?? true;
-    const slots = paramSlots(this, false);
+    const slots = paramSlots(this, false, true);
     const expected = new Set(slots.map((s) => s.name));
     const given = Object.keys(stateDict);
     const missing = slots.map((s) => s.name).filter((n) => !Object.hasOwn(stateDict, n));
@@ -365,7 +423,7 @@ export abstract class Module {
  * reached twice is listed once (under its first name); without, only cycles are cut.
  * @internal
  */
-export function paramSlots(root: Module, dedupe: boolean): ParamSlot[] {
+export function paramSlots(root: Module, dedupe: boolean, withBuffers = false): ParamSlot[] {
   const slots: ParamSlot[] = [];
   const seenTensors = new Set<Tensor>();
   const seenModules = new Set<Module>();
@@ -378,8 +436,10 @@ export function paramSlots(root: Module, dedupe: boolean): ParamSlot[] {
       seenTensors.add(tensor);
       slots.push({ name, owner: m, key, index, tensor });
     };
+    const buffers = withBuffers ? bufferNames.get(m) : undefined;
     for (const [key, v] of Object.entries(m)) {
-      if (isParam(v)) record(v, prefix + key, key, null);
+      if (isParam(v) || (buffers?.has(key) === true && v instanceof Tensor))
+        record(v, prefix + key, key, null);
       else if (v instanceof Module) visit(v, `${prefix}${key}.`, path);
       else if (isModuleArray(v)) {
         for (const [i, c] of v.entries()) visit(c, `${prefix}${key}.${i}.`, path);

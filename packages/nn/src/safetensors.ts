@@ -64,7 +64,9 @@ type Code = "F64" | "F32" | "I32";
 
 const CODE: Record<DType, Code> = { float64: "F64", float32: "F32", int32: "I32" };
 const DTYPE: Record<Code, DType> = { F64: "float64", F32: "float32", I32: "int32" };
-const ITEM_SIZE: Record<Code, number> = { F64: 8, F32: 4, I32: 4 };
+/** What a file may hold: the dtypes written, plus I64, read into int32 (PyTorch's integer buffers). */
+type ReadCode = Code | "I64";
+const ITEM_SIZE: Record<ReadCode, number> = { F64: 8, F32: 4, I32: 4, I64: 8 };
 /** Position in the reference implementation's dtype enum, which is ordered by alignment. */
 const RANK: Record<Code, number> = { I32: 0, F32: 1, F64: 2 };
 /** Dtypes the format defines that tapegrad has no tensor type for. */
@@ -83,7 +85,6 @@ const UNSUPPORTED = new Set([
   "F16",
   "BF16",
   "U32",
-  "I64",
   "U64",
   "C64",
 ]);
@@ -205,7 +206,7 @@ export function saveSafetensors(
 
 interface Entry {
   readonly name: string;
-  readonly code: Code;
+  readonly code: ReadCode;
   readonly shape: number[];
   readonly begin: number;
   readonly end: number;
@@ -227,11 +228,12 @@ function parseEntry(name: string, info: unknown): Entry {
   const what = `tensor ${JSON.stringify(name)}`;
   if (!isRecord(info)) fail(`${what}: expected an object with dtype, shape and data_offsets`);
   const { dtype, shape, data_offsets: offsets } = info;
-  if (!isCode(dtype)) {
+  if (!isCode(dtype) && dtype !== "I64") {
+    const supported = "supported: F32, F64, I32, and I64 read as int32";
     if (typeof dtype === "string" && UNSUPPORTED.has(dtype)) {
-      fail(`${what} has dtype ${dtype}, which tapegrad does not support; supported: F32, F64, I32`);
+      fail(`${what} has dtype ${dtype}, which tapegrad does not support; ${supported}`);
     }
-    fail(`${what} has unknown dtype ${JSON.stringify(dtype) ?? "(missing)"}; supported: F32, F64, I32`);
+    fail(`${what} has unknown dtype ${JSON.stringify(dtype) ?? "(missing)"}; ${supported}`);
   }
   if (!Array.isArray(shape) || !shape.every(isCount)) {
     fail(
@@ -269,7 +271,23 @@ function parseMetadata(v: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(v)) as Record<string, string>;
 }
 
+/** An I64 entry as int32, or an error naming the tensor when a value does not fit. */
+function readI64(bytes: Uint8Array, start: number, e: Entry): Tensor {
+  const src = bytes.subarray(start + e.begin, start + e.end);
+  const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  const data = new Int32Array(src.byteLength / 8);
+  for (let i = 0; i < data.length; i++) {
+    const v = view.getBigInt64(i * 8, true);
+    if (v < -2147483648n || v > 2147483647n) {
+      fail(`tensor ${JSON.stringify(e.name)} is I64 and holds ${v}, which does not fit tapegrad's int32`);
+    }
+    data[i] = Number(v);
+  }
+  return tensor(data, { shape: e.shape, dtype: "int32" });
+}
+
 function readTensor(bytes: Uint8Array, start: number, e: Entry): Tensor {
+  if (e.code === "I64") return readI64(bytes, start, e);
   const count = (e.end - e.begin) / ITEM_SIZE[e.code];
   const data =
     e.code === "F64"
@@ -293,10 +311,11 @@ function readTensor(bytes: Uint8Array, start: number, e: Entry): Tensor {
 
 /**
  * Parses a safetensors file from memory. Everything is validated before any tensor is made: the header
- * length, UTF-8 and JSON of the header, every entry's dtype (F32, F64, I32), shape and offsets, that each
- * entry's byte size is `prod(shape) · itemsize`, and that the entries tile the data section exactly (no
- * overlap, no gap, nothing out of bounds, nothing left over). Any problem is one {@link SafetensorsError};
- * no partial result is ever returned.
+ * length, UTF-8 and JSON of the header, every entry's dtype (F32, F64, I32; I64 too, read into int32, as
+ * PyTorch saves integer buffers such as batch normalisation's `num_batches_tracked` in I64), shape and
+ * offsets, that each entry's byte size is `prod(shape) · itemsize`, and that the entries tile the data
+ * section exactly (no overlap, no gap, nothing out of bounds, nothing left over). Any problem, including
+ * an I64 value outside int32's range, is one {@link SafetensorsError}; no partial result is ever returned.
  * @throws {SafetensorsError} If the bytes are not a valid safetensors file of supported dtypes.
  * @example
  * ```ts

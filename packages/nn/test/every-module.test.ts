@@ -48,6 +48,8 @@ const ROWS: Record<string, Row> = {
   },
   AdaptiveAvgPool2d: { make: () => new nn.AdaptiveAvgPool2d([2, 3]), inputs: () => [x64([1, 2, 5, 7])] },
   AdaptiveMaxPool2d: { make: () => new nn.AdaptiveMaxPool2d([2, 3]), inputs: () => [x64([1, 2, 5, 7])] },
+  BatchNorm1d: { make: () => new nn.BatchNorm1d(3, f64), inputs: () => [x64([4, 3])] },
+  BatchNorm2d: { make: () => new nn.BatchNorm2d(2, f64), inputs: () => [x64([2, 2, 3, 3])] },
   LayerNorm: { make: () => new nn.LayerNorm([2, 3], f64), inputs: () => [x64([3, 2, 3])] },
   Embedding: {
     make: () => new nn.Embedding(4, 3, { ...f64, generator: gen(0) }),
@@ -90,9 +92,12 @@ const ROWS: Record<string, Row> = {
   },
 };
 
-/** The exported classes that are Modules (the abstract base itself aside), by export name. */
+/** Abstract bases, checked through their subclasses. */
+const ABSTRACT: unknown[] = [nn.BatchNorm];
+
+/** The exported classes that are Modules (the base class and abstract bases aside), by export name. */
 const exportedModules = Object.entries(nn)
-  .filter(([, v]) => typeof v === "function" && v.prototype instanceof nn.Module)
+  .filter(([, v]) => typeof v === "function" && v.prototype instanceof nn.Module && !ABSTRACT.includes(v))
   .map(([name]) => name)
   .sort();
 

@@ -167,6 +167,11 @@ describe("loadSafetensors rejects bad files with a SafetensorsError", () => {
       /F16, which tapegrad does not support/,
     ],
     [
+      "an I64 value outside int32",
+      rawFile({ n: { dtype: "I64", shape: [1], data_offsets: [0, 8] } }, [0, 0, 0, 0, 1, 0, 0, 0]),
+      /tensor "n" is I64 and holds 4294967296, which does not fit tapegrad's int32/,
+    ],
+    [
       "size not prod(shape)·itemsize",
       rawFile({ w: { dtype: "F32", shape: [3], data_offsets: [0, 8] } }, data),
       /takes 12 bytes/,
@@ -232,5 +237,21 @@ describe("loadSafetensors rejects bad files with a SafetensorsError", () => {
       expect(e).not.toBeInstanceOf(DTypeError);
       expect((e as Error).name).toBe("SafetensorsError");
     }
+  });
+});
+
+describe("I64, as PyTorch writes integer buffers", () => {
+  test("is read into int32, values and shape kept, negative ones too", () => {
+    const bytes = new Uint8Array(24);
+    const view = new DataView(bytes.buffer);
+    view.setBigInt64(0, 7n, true);
+    view.setBigInt64(8, -3n, true);
+    view.setBigInt64(16, 2147483647n, true);
+    const file = rawFile({ num_batches_tracked: { dtype: "I64", shape: [3], data_offsets: [0, 24] } }, bytes);
+    const t = loadSafetensors(file).tensors.num_batches_tracked as Tensor;
+    expect(t.dtype).toBe("int32");
+    expect(t.toArray()).toEqual([7, -3, 2147483647]);
+    // Saved back, it is an I32 tensor (tapegrad writes the dtypes it has).
+    expect(headerOf(saveSafetensors({ n: t }))).toContain('"dtype":"I32"');
   });
 });
