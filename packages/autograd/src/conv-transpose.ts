@@ -2,7 +2,7 @@
 // autoencoders). Each input pixel scatters a kernel-sized patch into the output: one product makes the
 // patches and col2im adds them up, so its gradients come from matmul and col2im (whose vjp is im2col).
 
-import { batched, type Conv2dOptions, groupedProduct } from "./conv.js";
+import { batched, type Conv2dOptions, checkBias, checkGroups, groupedProduct } from "./conv.js";
 import { fmtShape, ShapeError, ValueError } from "./errors.js";
 import { add } from "./ops/binary.js";
 import { asTensor, promote, type TensorLike, toFloat } from "./ops/cast.js";
@@ -61,10 +61,7 @@ export function convTranspose2d(
 ): Tensor {
   const op = "convTranspose2d";
   const [input, restore] = batched(op, asTensor(x));
-  const groups = options.groups ?? 1;
-  if (!Number.isInteger(groups) || groups < 1) {
-    throw new ValueError(`${op}: groups must be a positive integer; got ${groups}`);
-  }
+  const groups = checkGroups(op, options.groups);
   if (weight.ndim !== 4) {
     throw new ShapeError(`${op}: weight must be [in, out / groups, kh, kw]; got ${fmtShape(weight.shape)}`);
   }
@@ -77,11 +74,7 @@ export function convTranspose2d(
     );
   }
   const outC = outPerGroup * groups;
-  if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== outC)) {
-    throw new ShapeError(
-      `${op}: bias must be [${outC}] for weight ${fmtShape(weight.shape)}; got ${fmtShape(bias.shape)}`,
-    );
-  }
+  checkBias(op, bias, outC, weight);
   const stride = pair(op, "stride", options.stride ?? 1, 1);
   const dilation = pair(op, "dilation", options.dilation ?? 1, 1);
   const [ph, pw] = pair(op, "padding", options.padding ?? 0, 0);

@@ -67,6 +67,23 @@ export interface Pool2dOptions {
   ceilMode?: boolean;
 }
 
+/** `groups` (1 when omitted), checked to be a positive integer. @internal */
+export function checkGroups(op: string, groups: number | undefined): number {
+  const g = groups ?? 1;
+  if (!Number.isInteger(g) || g < 1)
+    throw new ValueError(`${op}: groups must be a positive integer; got ${g}`);
+  return g;
+}
+
+/** Throws unless `bias` is null or one value per output channel of `weight`. @internal */
+export function checkBias(op: string, bias: Tensor | null, outC: number, weight: Tensor): void {
+  if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== outC)) {
+    throw new ShapeError(
+      `${op}: bias must be [${outC}] for weight ${fmtShape(weight.shape)}; got ${fmtShape(bias.shape)}`,
+    );
+  }
+}
+
 /** `x` as a batch [n, c, h, w] and a function that gives a result the caller's rank back. @internal */
 export function batched(op: string, x: Tensor): [Tensor, (y: Tensor) => Tensor] {
   if (x.ndim === 4) return [x, (y) => y];
@@ -123,10 +140,7 @@ export function conv2d(
   options: Conv2dOptions = {},
 ): Tensor {
   const [input, restore] = batched("conv2d", asTensor(x));
-  const groups = options.groups ?? 1;
-  if (!Number.isInteger(groups) || groups < 1) {
-    throw new ValueError(`conv2d: groups must be a positive integer; got ${groups}`);
-  }
+  const groups = checkGroups("conv2d", options.groups);
   if (weight.ndim !== 4) {
     throw new ShapeError(`conv2d: weight must be [out, in / groups, kh, kw]; got ${fmtShape(weight.shape)}`);
   }
@@ -139,11 +153,7 @@ export function conv2d(
         `and the ${outC} output channels must divide by groups`,
     );
   }
-  if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== outC)) {
-    throw new ShapeError(
-      `conv2d: bias must be [${outC}] for weight ${fmtShape(weight.shape)}; got ${fmtShape(bias.shape)}`,
-    );
-  }
+  checkBias("conv2d", bias, outC, weight);
   const geometry = convGeometry([kh, kw], options);
   const [xp, wp] = promote(toFloat(input), weight);
   const cols = im2col(xp, geometry, "conv2d"); // [n, oh, ow, c·kh·kw]

@@ -284,6 +284,9 @@ export function extraRows(reports: readonly RunnerReport[]): ExtraRow[] {
 
 const fixed = (x: number | null, digits: number): string => (x === null ? "—" : x.toFixed(digits));
 const sci = (x: number | null): string => (x === null ? "—" : x.toExponential(1));
+const ratio = (x: number | null): string => (x === null ? "—" : `${x.toFixed(2)}×`);
+const lossCheck = (r: { agrees: boolean; deterministic: boolean }): string =>
+  (r.agrees ? "ok" : "DIFFERS") + (r.deterministic ? "" : ", varies");
 
 function seedCells(r: SeedRow): string[] {
   return [
@@ -292,12 +295,12 @@ function seedCells(r: SeedRow): string[] {
     fixed(r.medianS, 2),
     `${fixed(r.minS, 2)}..${fixed(r.maxS, 2)}`,
     String(r.runs),
-    r.vsTapegrad === null ? "—" : `${r.vsTapegrad.toFixed(2)}×`,
+    ratio(r.vsTapegrad),
     r.finalLoss.toFixed(8),
     sci(r.relDiff),
     sci(r.maxRelDiffReference),
     `${(100 * r.testAccuracy).toFixed(1)}%`,
-    (r.agrees ? "ok" : "DIFFERS") + (r.deterministic ? "" : ", varies"),
+    lossCheck(r),
   ];
 }
 
@@ -323,10 +326,10 @@ function cnnCells(r: CnnRow): string[] {
     `${fixed(r.minS, 2)}..${fixed(r.maxS, 2)}`,
     String(r.runs),
     `${r.timedBatches}/${r.batches}`,
-    r.vsTapegrad === null ? "—" : `${r.vsTapegrad.toFixed(2)}×`,
+    ratio(r.vsTapegrad),
     fixed(r.meanLoss, 7),
     sci(r.relDiff),
-    (r.agrees ? "ok" : "DIFFERS") + (r.deterministic ? "" : ", varies"),
+    lossCheck(r),
   ];
 }
 
@@ -350,7 +353,7 @@ function matmulCells(r: MatmulRow): string[] {
     fixed(r.gflops, 2),
     `${fixed(r.gflopsMin, 2)}..${fixed(r.gflopsMax, 2)}`,
     String(r.samples),
-    r.vsTapegrad === null ? "—" : `${r.vsTapegrad.toFixed(2)}×`,
+    ratio(r.vsTapegrad),
   ];
 }
 

@@ -6,13 +6,12 @@ import {
   convTranspose2d,
   type DType,
   type Generator,
-  ShapeError,
   type Size2,
   type Tensor,
 } from "@tapegrad/autograd";
 import { fmtShape } from "../format.js";
 import { Module } from "../module.js";
-import { type Conv2dInit, checkChannels, convParameters, size2 } from "./conv.js";
+import { type Conv2dInit, checkChannels, checkImage, convParameters, convRepr, size2 } from "./conv.js";
 
 /**
  * Options of {@link ConvTranspose2d}: the geometry of autograd's `convTranspose2d` (`stride`, `padding`,
@@ -107,12 +106,7 @@ export class ConvTranspose2d extends Module {
    * @throws {ValueError} If the output padding is not below the stride or the dilation.
    */
   forward(x: Tensor): Tensor {
-    if ((x.ndim !== 3 && x.ndim !== 4) || x.shape[x.ndim - 3] !== this.inChannels) {
-      throw new ShapeError(
-        `${this.constructor.name}: input has shape ${fmtShape(x.shape)}; expected [n, ${this.inChannels}, h, w] ` +
-          `or [${this.inChannels}, h, w] (inChannels ${this.inChannels})`,
-      );
-    }
+    checkImage(this.constructor.name, x, this.inChannels);
     return convTranspose2d(x, this.weight, this.bias, {
       stride: this.stride,
       padding: this.padding,
@@ -122,22 +116,14 @@ export class ConvTranspose2d extends Module {
     });
   }
 
-  /** PyTorch's layout: channels, kernel and stride always, the other settings when not at their defaults. */
   override extraRepr(): string {
-    const parts = [
-      `inChannels=${this.inChannels}`,
-      `outChannels=${this.outChannels}`,
-      `kernelSize=${fmtShape(this.kernelSize)}`,
-      `stride=${fmtShape(this.stride)}`,
-    ];
-    const optional = [
-      ["padding", this.padding, 0],
-      ["outputPadding", this.outputPadding, 0],
-      ["dilation", this.dilation, 1],
+    const shown = [
+      ["padding", this.padding],
+      ["outputPadding", this.outputPadding],
     ] as const;
-    for (const [key, v, d] of optional) if (v.some((e) => e !== d)) parts.push(`${key}=${fmtShape(v)}`);
-    if (this.groups !== 1) parts.push(`groups=${this.groups}`);
-    if (this.bias === null) parts.push("bias=false");
-    return parts.join(", ");
+    return convRepr(
+      this,
+      shown.filter(([, v]) => v.some((e) => e !== 0)).map(([key, v]) => `${key}=${fmtShape(v)}`),
+    );
   }
 }

@@ -188,12 +188,7 @@ export class Conv2d extends Module {
    * @throws {ShapeError} If `x` does not have that shape, or the kernel does not fit in the padded input.
    */
   forward(x: Tensor): Tensor {
-    if ((x.ndim !== 3 && x.ndim !== 4) || x.shape[x.ndim - 3] !== this.inChannels) {
-      throw new ShapeError(
-        `${this.constructor.name}: input has shape ${fmtShape(x.shape)}; expected [n, ${this.inChannels}, h, w] ` +
-          `or [${this.inChannels}, h, w] (inChannels ${this.inChannels})`,
-      );
-    }
+    checkImage(this.constructor.name, x, this.inChannels);
     return conv2d(x, this.weight, this.bias, {
       stride: this.stride,
       padding: this.padding,
@@ -202,21 +197,50 @@ export class Conv2d extends Module {
     });
   }
 
-  /** PyTorch's layout: channels, kernel and stride always, the other settings when not at their defaults. */
   override extraRepr(): string {
-    const parts = [
-      `inChannels=${this.inChannels}`,
-      `outChannels=${this.outChannels}`,
-      `kernelSize=${fmtShape(this.kernelSize)}`,
-      `stride=${fmtShape(this.stride)}`,
-    ];
-    if (this.padding === "same") parts.push('padding="same"');
-    else if (this.padding.some((p) => p !== 0)) parts.push(`padding=${fmtShape(this.padding)}`);
-    if (this.dilation.some((d) => d !== 1)) parts.push(`dilation=${fmtShape(this.dilation)}`);
-    if (this.groups !== 1) parts.push(`groups=${this.groups}`);
-    if (this.bias === null) parts.push("bias=false");
-    return parts.join(", ");
+    if (this.padding === "same") return convRepr(this, ['padding="same"']);
+    return convRepr(this, this.padding.some((p) => p !== 0) ? [`padding=${fmtShape(this.padding)}`] : []);
   }
+}
+
+/** Throws unless `x` is `[n, inChannels, h, w]` or `[inChannels, h, w]`, naming `layer`. @internal */
+export function checkImage(layer: string, x: Tensor, inChannels: number): void {
+  if ((x.ndim !== 3 && x.ndim !== 4) || x.shape[x.ndim - 3] !== inChannels) {
+    throw new ShapeError(
+      `${layer}: input has shape ${fmtShape(x.shape)}; expected [n, ${inChannels}, h, w] ` +
+        `or [${inChannels}, h, w] (inChannels ${inChannels})`,
+    );
+  }
+}
+
+/**
+ * PyTorch's summary of a convolution layer: channels, kernel and stride always, then `shown` (the layer's
+ * own settings that are not at their defaults), then dilation, groups and bias when not at theirs.
+ * @internal
+ */
+export function convRepr(
+  layer: {
+    readonly inChannels: number;
+    readonly outChannels: number;
+    readonly kernelSize: readonly number[];
+    readonly stride: readonly number[];
+    readonly dilation: readonly number[];
+    readonly groups: number;
+    readonly bias: Tensor | null;
+  },
+  shown: readonly string[],
+): string {
+  const parts = [
+    `inChannels=${layer.inChannels}`,
+    `outChannels=${layer.outChannels}`,
+    `kernelSize=${fmtShape(layer.kernelSize)}`,
+    `stride=${fmtShape(layer.stride)}`,
+    ...shown,
+  ];
+  if (layer.dilation.some((d) => d !== 1)) parts.push(`dilation=${fmtShape(layer.dilation)}`);
+  if (layer.groups !== 1) parts.push(`groups=${layer.groups}`);
+  if (layer.bias === null) parts.push("bias=false");
+  return parts.join(", ");
 }
 
 function padding(
